@@ -3,17 +3,17 @@
 //
 // Module layering (dependencies point one way only, top to bottom):
 //   CFITSIO, CGSL, COpenBLAS, CHDF5   system-library shims (Debian -dev packages)
-//   PerseusCore                        grids, errors, seeded counter-based random streams, Poisson sampler
+//   PerseusData                        derived tables embedded in the binary (C + .incbin)
+//   PerseusCore                        grids, errors, seeded counter-addressed random streams, Poisson sampler
 //   PerseusHDF5                        thin, safe HDF5 layer (files, groups, datasets, attributes)
 //   PerseusIO                          OGIP FITS (RMF, ARF, PHA I/II) and the HDF5 dataset store
 //   PerseusPhysics                     spectral components, XSPEC expression language, AtomDB, NEI, absorption
-//   PerseusInstruments                 instruments, response folding, backgrounds, fakeit, scenarios
-//   PerseusFit                         fit statistics and optimisers
-//   PerseusNeural                      tensors, autodiff, layers, optimisers (Core + BLAS + HDF5 only)
+//   PerseusNeural                      tensors, autodiff, layers, optimisers (Core + HDF5 + BLAS only)
 //   Perseus                            umbrella module
 //   perseus                            command-line tool
 import PackageDescription
 
+/// Hot numerical loops: no overflow/bounds traps in release builds (debug builds keep them).
 let optimise: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
@@ -39,15 +39,29 @@ let package = Package(
         .systemLibrary(name: "CGSL", path: "Sources/CGSL",
                        providers: [.apt(["libgsl-dev"])]),
 
+        // MARK: Embedded derived data
+        .target(name: "PerseusData", exclude: ["blobs"], cSettings: [.headerSearchPath("blobs")]),
+
         // MARK: Library modules
         .target(name: "PerseusCore", swiftSettings: optimise),
-        .testTarget(name: "PerseusCoreTests", dependencies: ["PerseusCore"]),
+        .target(name: "PerseusHDF5", dependencies: ["PerseusCore", "CHDF5"], swiftSettings: optimise),
+        .target(name: "PerseusIO", dependencies: ["PerseusCore", "PerseusHDF5", "CFITSIO"], swiftSettings: optimise),
+        .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS"],
+                swiftSettings: optimise),
+        .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: optimise),
 
         // MARK: Umbrella and command-line tool
-        .target(name: "Perseus", dependencies: ["PerseusCore"]),
+        .target(name: "Perseus", dependencies: ["PerseusCore", "PerseusHDF5", "PerseusIO", "PerseusPhysics", "PerseusNeural"]),
         .executableTarget(name: "perseus", dependencies: [
             "Perseus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
+
+        // MARK: Tests (one target per module)
+        .testTarget(name: "PerseusCoreTests", dependencies: ["PerseusCore"]),
+        .testTarget(name: "PerseusHDF5Tests", dependencies: ["PerseusHDF5"]),
+        .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO"]),
+        .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics"]),
+        .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural"]),
     ]
 )

@@ -1,0 +1,15 @@
+#ifndef PERSEUS_DATA_H
+#define PERSEUS_DATA_H
+#include <stddef.h>
+
+/* Tables derived from public data by the scripts in scripts/ and embedded in the binary with
+   .incbin (see blobs.S), so Perseus never needs the source data at run time. Each table has
+   an accessor returning its bytes and its size; the format of each is documented in the
+   Swift type that decodes it. */
+
+typedef struct {
+    const unsigned char *bytes;
+    size_t size;
+} perseus_blob;
+
+#endif
