@@ -58,10 +58,12 @@ let package = Package(
         ], swiftSettings: optimise),
 
         // MARK: Tests (one target per module)
-        .testTarget(name: "PerseusCoreTests", dependencies: ["PerseusCore"]),
-        .testTarget(name: "PerseusHDF5Tests", dependencies: ["PerseusHDF5"]),
-        .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO"]),
-        .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics"]),
-        .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural"]),
+        // PerseusTestSupport locates ../shared/data and runs Python cross-checks; tests only.
+        .target(name: "PerseusTestSupport"),
+        .testTarget(name: "PerseusCoreTests", dependencies: ["PerseusCore", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusHDF5Tests", dependencies: ["PerseusHDF5", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural", "PerseusTestSupport"]),
     ]
 )
