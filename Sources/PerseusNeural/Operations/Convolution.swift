@@ -1,0 +1,287 @@
+/// Convolutions as matrix products over unfolded receptive fields (im2col), one sample per step
+/// so that the unfolded matrix stays in cache, samples spread over the compute threads (each with
+/// single-threaded BLAS). Layouts and output-size formulas are PyTorch's (`Conv1d`,
+/// `ConvTranspose1d`, `Conv2d`; cross-correlation, no kernel flip; groups = 1).
+struct ConvolutionPlan {
+    /// Batch size.
+    var samples: Int
+    /// Elements per sample on the unfolded side (the input of a convolution, the output of a
+    /// transposed convolution) and on the other side (`channels × positions`).
+    var unfoldedSidePerSample: Int
+    var channelSidePerSample: Int
+    /// Rows of the unfolded matrix (channels × kernel taps) and its columns (window positions).
+    var unfoldedRows: Int
+    var positions: Int
+    /// Channels on the side that is *not* unfolded (output channels of a convolution, input
+    /// channels of a transposed convolution).
+    var channels: Int
+    /// Unfolds one sample (of the unfolded side) into `unfoldedRows × positions` columns.
+    var unfold: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    /// Folds columns back into one sample, adding.
+    var fold: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+
+    /// Per-sample workspace size (floats) for one unfolded matrix.
+    var columnsSize: Int { unfoldedRows * positions }
+}
+
+extension ConvolutionPlan {
+    /// y_n = W·unfold(x_n) + b: W is `[channels, unfoldedRows]`, y is `[N, channels, positions]`.
+    func convolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                  into y: UnsafeMutablePointer<Float>) {
+        parallelBlocks(samples) { block, _ in
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(columnsSize, 1))
+            defer { cols.deallocate() }
+            for n in block {
+                let yn = y + n * channelSidePerSample
+                unfold(x + n * unfoldedSidePerSample, cols)
+                if let bias {
+                    for c in 0..<channels { (yn + c * positions).update(repeating: bias[c], count: positions) }
+                }
+                BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: positions, k: unfoldedRows,
+                          a: w, lda: unfoldedRows, b: cols, ldb: positions, beta: bias == nil ? 0 : 1, c: yn, ldc: positions)
+            }
+        }
+    }
+
+    /// Gradients of `convolve`: dW = Σ_n g_n·unfold(x_n)ᵀ and dx_n = fold(Wᵀ·g_n).
+    func convolveBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                          weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
+        let blocks = parallelBlockCount(samples)
+        let wSize = channels * unfoldedRows
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(blocks * wSize, 1))
+        defer { partials.deallocate() }
+        if weightGradient != nil { partials.update(repeating: 0, count: blocks * wSize) }
+        parallelBlocks(samples) { block, b in
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(columnsSize, 1))
+            defer { cols.deallocate() }
+            for n in block {
+                let gn = g + n * channelSidePerSample
+                if weightGradient != nil {
+                    unfold(x + n * unfoldedSidePerSample, cols)
+                    BLAS.gemm(transposeA: false, transposeB: true, m: channels, n: unfoldedRows, k: positions,
+                              a: gn, lda: positions, b: cols, ldb: positions, beta: 1, c: partials + b * wSize, ldc: unfoldedRows)
+                }
+                if let inputGradient {
+                    BLAS.gemm(transposeA: true, transposeB: false, m: unfoldedRows, n: positions, k: channels,
+                              a: w, lda: unfoldedRows, b: gn, ldb: positions, c: cols, ldc: positions)
+                    let dx = inputGradient + n * unfoldedSidePerSample
+                    dx.update(repeating: 0, count: unfoldedSidePerSample)
+                    fold(cols, dx)
+                }
+            }
+        }
+        if let weightGradient {
+            weightGradient.update(from: partials, count: wSize)
+            for b in 1..<Swift.max(blocks, 1) {
+                Vector.map(partials + b * wSize, UnsafePointer(weightGradient), weightGradient, wSize) { $0 + $1 }
+            }
+        }
+    }
+
+    /// Transposed convolution: y_n = fold(Wᵀ·x_n) + b with W `[channels, unfoldedRows]` (PyTorch's
+    /// `[in, out, k…]`), x `[N, channels, positions]`, y the folded side.
+    func transposeConvolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                           outputChannels: Int, into y: UnsafeMutablePointer<Float>) {
+        let perChannel = unfoldedSidePerSample / Swift.max(outputChannels, 1)
+        parallelBlocks(samples) { block, _ in
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(columnsSize, 1))
+            defer { cols.deallocate() }
+            for n in block {
+                BLAS.gemm(transposeA: true, transposeB: false, m: unfoldedRows, n: positions, k: channels,
+                          a: w, lda: unfoldedRows, b: x + n * channelSidePerSample, ldb: positions, c: cols, ldc: positions)
+                let yn = y + n * unfoldedSidePerSample
+                if let bias {
+                    for c in 0..<outputChannels { (yn + c * perChannel).update(repeating: bias[c], count: perChannel) }
+                } else {
+                    yn.update(repeating: 0, count: unfoldedSidePerSample)
+                }
+                fold(cols, yn)
+            }
+        }
+    }
+
+    /// Gradients of `transposeConvolve`: with G_n = unfold(g_n), dx_n = W·G_n and dW = Σ_n x_n·G_nᵀ.
+    func transposeConvolveBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                                   weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
+        let blocks = parallelBlockCount(samples)
+        let wSize = channels * unfoldedRows
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(blocks * wSize, 1))
+        defer { partials.deallocate() }
+        if weightGradient != nil { partials.update(repeating: 0, count: blocks * wSize) }
+        parallelBlocks(samples) { block, b in
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(columnsSize, 1))
+            defer { cols.deallocate() }
+            for n in block {
+                unfold(g + n * unfoldedSidePerSample, cols)
+                if let inputGradient {
+                    BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: positions, k: unfoldedRows,
+                              a: w, lda: unfoldedRows, b: cols, ldb: positions, c: inputGradient + n * channelSidePerSample, ldc: positions)
+                }
+                if weightGradient != nil {
+                    BLAS.gemm(transposeA: false, transposeB: true, m: channels, n: unfoldedRows, k: positions,
+                              a: x + n * channelSidePerSample, lda: positions, b: cols, ldb: positions, beta: 1,
+                              c: partials + b * wSize, ldc: unfoldedRows)
+                }
+            }
+        }
+        if let weightGradient {
+            weightGradient.update(from: partials, count: wSize)
+            for b in 1..<Swift.max(blocks, 1) {
+                Vector.map(partials + b * wSize, UnsafePointer(weightGradient), weightGradient, wSize) { $0 + $1 }
+            }
+        }
+    }
+}
+
+/// Per-channel sums of g over the batch and the spatial positions: the bias gradient of a
+/// convolution with `channels` channels and `positions` positions per channel.
+func channelSums(_ g: UnsafePointer<Float>, samples: Int, channels: Int, positions: Int) -> TensorStorage {
+    let out = TensorStorage(zeros: channels)
+    for n in 0..<samples {
+        for c in 0..<channels {
+            out.pointer[c] += Float(Vector.sum(g + (n * channels + c) * positions, positions))
+        }
+    }
+    return out
+}
+
+private func checkPositive(_ values: [(String, Int)], minimum: Int, _ operation: String) throws {
+    for (name, v) in values where v < minimum {
+        throw NeuralError.invalidArgument(operation: operation, detail: "\(name) must be ≥ \(minimum), got \(v)")
+    }
+}
+
+/// 1-D convolution (cross-correlation) of x `[N, Cin, L]` with weight `[Cout, Cin, K]` and
+/// optional bias `[Cout]`: output `[N, Cout, (L + 2p − d(K−1) − 1)/s + 1]` (PyTorch `conv1d`).
+public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
+                   stride: Int = 1, padding: Int = 0, dilation: Int = 1) throws -> Tensor {
+    let op = "conv1d"
+    try checkPositive([("stride", stride), ("dilation", dilation)], minimum: 1, op)
+    try checkPositive([("padding", padding)], minimum: 0, op)
+    guard x.rank == 3, weight.rank == 3, x.shape[1] == weight.shape[1] else {
+        throw NeuralError.shapeMismatch(operation: op, detail: "input \(describe(x.shape)) and weight \(describe(weight.shape)); expected [N, Cin, L] and [Cout, Cin, K]")
+    }
+    let (n, cin, length) = (x.shape[0], x.shape[1], x.shape[2])
+    let (cout, kernel) = (weight.shape[0], weight.shape[2])
+    if let bias, bias.shape != [cout] {
+        throw NeuralError.shapeMismatch(operation: op, detail: "bias \(describe(bias.shape)); expected [\(cout)]")
+    }
+    let window = Window1D(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+    let outLength = window.outputLength(length)
+    guard outLength > 0 else {
+        throw NeuralError.invalidArgument(operation: op, detail: "input length \(length) is too short for kernel \(kernel), dilation \(dilation), padding \(padding)")
+    }
+    let plan = ConvolutionPlan(
+        samples: n, unfoldedSidePerSample: cin * length, channelSidePerSample: cout * outLength,
+        unfoldedRows: cin * kernel, positions: outLength, channels: cout,
+        unfold: { Unfold.im2col1D($0, channels: cin, length: length, window: window, positions: outLength, into: $1) },
+        fold: { Unfold.col2im1D($0, channels: cin, length: length, window: window, positions: outLength, into: $1) })
+    let y = TensorStorage(uninitialized: n * cout * outLength)
+    plan.convolve(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, into: y.pointer)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.result(shape: [n, cout, outLength], storage: y, inputs: inputs) {
+        convolutionPullback(plan, x: x, weight: weight, bias: bias, biasPositions: outLength)
+    }
+}
+
+/// The pullback shared by `conv1d` and `conv2d`.
+private func convolutionPullback(_ plan: ConvolutionPlan, x: Tensor, weight: Tensor, bias: Tensor?,
+                                 biasPositions: Int) -> (Tensor) -> [Tensor?] {
+    let xValues = x.detached(), wValues = weight.detached()
+    let needX = x.requiresGradient, needW = weight.requiresGradient, needB = bias?.requiresGradient ?? false
+    let xShape = x.shape, wShape = weight.shape
+    return { g in
+        let gx = needX ? TensorStorage(uninitialized: xValues.count) : nil
+        let gw = needW ? TensorStorage(uninitialized: wValues.count) : nil
+        plan.convolveBackward(g.storage.pointer, xValues.storage.pointer, wValues.storage.pointer,
+                              weightGradient: gw?.pointer, inputGradient: gx?.pointer)
+        let gb = needB ? channelSums(g.storage.pointer, samples: plan.samples, channels: plan.channels, positions: biasPositions) : nil
+        return [gx.map { Tensor(shape: xShape, storage: $0) }, gw.map { Tensor(shape: wShape, storage: $0) },
+                gb.map { Tensor(shape: [plan.channels], storage: $0) }]
+    }
+}
+
+/// 1-D transposed convolution of x `[N, Cin, L]` with weight `[Cin, Cout, K]` (PyTorch's layout)
+/// and optional bias `[Cout]`: output length (L − 1)·s − 2p + d(K − 1) + outputPadding + 1
+/// (PyTorch `conv_transpose1d`). It is the gradient of `conv1d` with respect to its input.
+public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                            outputPadding: Int = 0, dilation: Int = 1) throws -> Tensor {
+    let op = "convTranspose1d"
+    try checkPositive([("stride", stride), ("dilation", dilation)], minimum: 1, op)
+    try checkPositive([("padding", padding), ("output padding", outputPadding)], minimum: 0, op)
+    guard outputPadding < stride || outputPadding < dilation else {
+        throw NeuralError.invalidArgument(operation: op, detail: "output padding \(outputPadding) must be smaller than the stride \(stride) or the dilation \(dilation)")
+    }
+    guard x.rank == 3, weight.rank == 3, x.shape[1] == weight.shape[0] else {
+        throw NeuralError.shapeMismatch(operation: op, detail: "input \(describe(x.shape)) and weight \(describe(weight.shape)); expected [N, Cin, L] and [Cin, Cout, K]")
+    }
+    let (n, cin, length) = (x.shape[0], x.shape[1], x.shape[2])
+    let (cout, kernel) = (weight.shape[1], weight.shape[2])
+    if let bias, bias.shape != [cout] {
+        throw NeuralError.shapeMismatch(operation: op, detail: "bias \(describe(bias.shape)); expected [\(cout)]")
+    }
+    let outLength = (length - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1
+    guard outLength > 0 else {
+        throw NeuralError.invalidArgument(operation: op, detail: "output length \(outLength) is not positive")
+    }
+    let window = Window1D(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+    // The unfolded side is the output: Cout·K rows over the L input positions.
+    let plan = ConvolutionPlan(
+        samples: n, unfoldedSidePerSample: cout * outLength, channelSidePerSample: cin * length,
+        unfoldedRows: cout * kernel, positions: length, channels: cin,
+        unfold: { Unfold.im2col1D($0, channels: cout, length: outLength, window: window, positions: length, into: $1) },
+        fold: { Unfold.col2im1D($0, channels: cout, length: outLength, window: window, positions: length, into: $1) })
+    let y = TensorStorage(uninitialized: n * cout * outLength)
+    plan.transposeConvolve(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, outputChannels: cout, into: y.pointer)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.result(shape: [n, cout, outLength], storage: y, inputs: inputs) {
+        let xValues = x.detached(), wValues = weight.detached()
+        let needX = x.requiresGradient, needW = weight.requiresGradient, needB = bias?.requiresGradient ?? false
+        let xShape = x.shape, wShape = weight.shape
+        return { g in
+            let gx = needX ? TensorStorage(uninitialized: xValues.count) : nil
+            let gw = needW ? TensorStorage(uninitialized: wValues.count) : nil
+            plan.transposeConvolveBackward(g.storage.pointer, xValues.storage.pointer, wValues.storage.pointer,
+                                           weightGradient: gw?.pointer, inputGradient: gx?.pointer)
+            let gb = needB ? channelSums(g.storage.pointer, samples: n, channels: cout, positions: outLength) : nil
+            return [gx.map { Tensor(shape: xShape, storage: $0) }, gw.map { Tensor(shape: wShape, storage: $0) },
+                    gb.map { Tensor(shape: [cout], storage: $0) }]
+        }
+    }
+}
+
+/// 2-D convolution of x `[N, Cin, H, W]` with weight `[Cout, Cin, KH, KW]` and optional bias
+/// `[Cout]` (PyTorch `conv2d`); stride, padding and dilation are (vertical, horizontal).
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
+                   padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) throws -> Tensor {
+    let op = "conv2d"
+    try checkPositive([("stride", stride.0), ("stride", stride.1), ("dilation", dilation.0), ("dilation", dilation.1)], minimum: 1, op)
+    try checkPositive([("padding", padding.0), ("padding", padding.1)], minimum: 0, op)
+    guard x.rank == 4, weight.rank == 4, x.shape[1] == weight.shape[1] else {
+        throw NeuralError.shapeMismatch(operation: op, detail: "input \(describe(x.shape)) and weight \(describe(weight.shape)); expected [N, Cin, H, W] and [Cout, Cin, KH, KW]")
+    }
+    let (n, cin, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
+    if let bias, bias.shape != [cout] {
+        throw NeuralError.shapeMismatch(operation: op, detail: "bias \(describe(bias.shape)); expected [\(cout)]")
+    }
+    let v = Window1D(kernel: kh, stride: stride.0, padding: padding.0, dilation: dilation.0)
+    let h = Window1D(kernel: kw, stride: stride.1, padding: padding.1, dilation: dilation.1)
+    let outH = v.outputLength(height), outW = h.outputLength(width)
+    guard outH > 0, outW > 0 else {
+        throw NeuralError.invalidArgument(operation: op, detail: "input \(height)×\(width) is too small for kernel \(kh)×\(kw)")
+    }
+    let plan = ConvolutionPlan(
+        samples: n, unfoldedSidePerSample: cin * height * width, channelSidePerSample: cout * outH * outW,
+        unfoldedRows: cin * kh * kw, positions: outH * outW, channels: cout,
+        unfold: { Unfold.im2col2D($0, channels: cin, height: height, width: width, vertical: v, horizontal: h,
+                                  outHeight: outH, outWidth: outW, into: $1) },
+        fold: { Unfold.col2im2D($0, channels: cin, height: height, width: width, vertical: v, horizontal: h,
+                                outHeight: outH, outWidth: outW, into: $1) })
+    let y = TensorStorage(uninitialized: n * cout * outH * outW)
+    plan.convolve(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, into: y.pointer)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.result(shape: [n, cout, outH, outW], storage: y, inputs: inputs) {
+        convolutionPullback(plan, x: x, weight: weight, bias: bias, biasPositions: outH * outW)
+    }
+}

@@ -1,0 +1,182 @@
+import PerseusCore
+
+/// Running per-channel statistics of a batch-normalisation layer (PyTorch's `running_mean`,
+/// `running_var` and `num_batches_tracked` buffers).
+public final class RunningStatistics: @unchecked Sendable {
+    /// Number of channels.
+    public let channels: Int
+    let meanStorage: TensorStorage
+    let varianceStorage: TensorStorage
+    /// Number of training batches folded into the statistics.
+    public internal(set) var batchesTracked: Int = 0
+
+    /// Statistics starting at mean 0 and variance 1.
+    public init(channels: Int) {
+        self.channels = channels
+        meanStorage = TensorStorage(zeros: channels)
+        varianceStorage = TensorStorage(repeating: 1, count: channels)
+    }
+
+    /// The running mean `[C]`.
+    public var mean: Tensor { Tensor(shape: [channels], storage: TensorStorage(copyOf: meanStorage)) }
+    /// The running (unbiased) variance `[C]`.
+    public var variance: Tensor { Tensor(shape: [channels], storage: TensorStorage(copyOf: varianceStorage)) }
+
+    /// Replaces the statistics (used when loading a checkpoint).
+    public func assign(mean: Tensor, variance: Tensor, batchesTracked: Int) throws {
+        guard mean.shape == [channels], variance.shape == [channels] else {
+            throw NeuralError.shapeMismatch(operation: "RunningStatistics.assign", detail: "expected [\(channels)], got mean \(describe(mean.shape)) and variance \(describe(variance.shape))")
+        }
+        meanStorage.pointer.update(from: mean.storage.pointer, count: channels)
+        varianceStorage.pointer.update(from: variance.storage.pointer, count: channels)
+        self.batchesTracked = batchesTracked
+    }
+}
+
+/// Batch normalisation over channel axis 1 of `[N, C]`, `[N, C, L]` or `[N, C, H, W]`
+/// (Ioffe & Szegedy 2015, as PyTorch's `batch_norm`).
+///
+/// Training: each channel is standardised with the mean and biased variance of the batch (over N
+/// and all positions), y = γ·(x − μ)/√(σ² + ε) + β, and the running statistics move by
+/// `momentum`: running ← (1 − momentum)·running + momentum·batch, with the *unbiased* batch
+/// variance. Inference: the running statistics are used instead (and not changed).
+/// `scale` (γ) and `shift` (β) are `[C]` or absent.
+public func batchNorm(_ x: Tensor, scale: Tensor?, shift: Tensor?, statistics: RunningStatistics,
+                      training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) throws -> Tensor {
+    let op = "batchNorm"
+    guard x.rank >= 2, x.shape[1] == statistics.channels else {
+        throw NeuralError.shapeMismatch(operation: op, detail: "input \(describe(x.shape)) for \(statistics.channels) channels; expected [N, \(statistics.channels), …]")
+    }
+    let channels = x.shape[1]
+    for (name, t) in [("scale", scale), ("shift", shift)] {
+        if let t, t.shape != [channels] {
+            throw NeuralError.shapeMismatch(operation: op, detail: "\(name) \(describe(t.shape)); expected [\(channels)]")
+        }
+    }
+    let n = x.shape[0], positions = x.count / Swift.max(n * channels, 1)
+    let m = n * positions
+    if training && m < 2 {
+        throw NeuralError.invalidArgument(operation: op, detail: "training needs more than one value per channel, got input \(describe(x.shape))")
+    }
+    let xp = UnsafePointer(x.storage.pointer)
+    let y = TensorStorage(uninitialized: x.count)
+    let normalised = TensorStorage(uninitialized: x.count)   // x̂
+    let inverseStd = TensorStorage(uninitialized: channels)
+    let gamma = scale.map { UnsafePointer($0.storage.pointer) }, beta = shift.map { UnsafePointer($0.storage.pointer) }
+    let yp = y.pointer, xh = normalised.pointer, inv = inverseStd.pointer
+    let runningMean = statistics.meanStorage.pointer, runningVariance = statistics.varianceStorage.pointer
+    let batchMean = TensorStorage(uninitialized: channels), batchVariance = TensorStorage(uninitialized: channels)
+    let bm = batchMean.pointer, bv = batchVariance.pointer
+    parallelFor(channels) { c in
+        var mean: Float, variance: Float
+        if training {
+            var s = 0.0
+            for i in 0..<n { s += Vector.sum(xp + (i * channels + c) * positions, positions) }
+            mean = Float(s / Double(m))
+            var q = 0.0
+            let mv = SIMD16<Float>(repeating: mean)
+            for i in 0..<n {
+                let row = xp + (i * channels + c) * positions
+                var acc = SIMD16<Float>(repeating: 0)
+                var k = 0
+                while k &+ 16 <= positions { let d = Vector.load(row + k) - mv; acc += d * d; k &+= 16 }
+                if k < positions {
+                    var d = Vector.loadPartial(row + k, positions &- k) - mv
+                    for l in (positions &- k)..<16 { d[l] = 0 }
+                    acc += d * d
+                }
+                q += Double(acc.sum())
+            }
+            variance = Float(q / Double(m))
+            bm[c] = mean
+            bv[c] = variance
+        } else {
+            mean = runningMean[c]
+            variance = runningVariance[c]
+        }
+        let istd = 1 / (variance + epsilon).squareRoot()
+        inv[c] = istd
+        let g = gamma?[c] ?? 1, b = beta?[c] ?? 0
+        let mv = SIMD16<Float>(repeating: mean), iv = SIMD16<Float>(repeating: istd)
+        let gv = SIMD16<Float>(repeating: g), bvv = SIMD16<Float>(repeating: b)
+        for i in 0..<n {
+            let o = (i * channels + c) * positions
+            Vector.map(xp + o, xh + o, positions) { ($0 - mv) * iv }
+            Vector.map(UnsafePointer(xh + o), yp + o, positions) { $0 * gv + bvv }
+        }
+    }
+    if training {
+        let unbiased = Float(m) / Float(m - 1)
+        for c in 0..<channels {
+            runningMean[c] = (1 - momentum) * runningMean[c] + momentum * bm[c]
+            runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * bv[c] * unbiased
+        }
+        statistics.batchesTracked += 1
+    }
+    var inputs = [x]
+    if let scale { inputs.append(scale) }
+    if let shift { inputs.append(shift) }
+    return Tensor.result(shape: x.shape, storage: y, inputs: inputs) {
+        let needX = x.requiresGradient, needScale = scale?.requiresGradient ?? false, needShift = shift?.requiresGradient ?? false
+        let gammaValues = scale?.detached()
+        let xShape = x.shape
+        return { g in
+            let gp = UnsafePointer(g.storage.pointer)
+            let gx = needX ? TensorStorage(uninitialized: g.count) : nil
+            let dGamma = TensorStorage(uninitialized: channels), dBeta = TensorStorage(uninitialized: channels)
+            let gammaP = gammaValues.map { UnsafePointer($0.storage.pointer) }
+            let dg = dGamma.pointer, db = dBeta.pointer
+            let xhat = UnsafePointer(normalised.pointer), istd = UnsafePointer(inverseStd.pointer)
+            parallelFor(channels) { c in
+                var sg = 0.0, sgx = 0.0
+                for i in 0..<n {
+                    let o = (i * channels + c) * positions
+                    sg += Vector.sum(gp + o, positions)
+                    sgx += Vector.dot(gp + o, xhat + o, positions)
+                }
+                dg[c] = Float(sgx)
+                db[c] = Float(sg)
+                guard let gx else { return }
+                let k = (gammaP?[c] ?? 1) * istd[c]
+                if training {
+                    // dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
+                    let kv = SIMD16<Float>(repeating: k)
+                    let mg = SIMD16<Float>(repeating: Float(sg / Double(m))), mgx = SIMD16<Float>(repeating: Float(sgx / Double(m)))
+                    for i in 0..<n {
+                        let o = (i * channels + c) * positions
+                        Vector.map(gp + o, xhat + o, gx.pointer + o, positions) { g, xh in kv * (g - mg - xh * mgx) }
+                    }
+                } else {
+                    let kv = SIMD16<Float>(repeating: k)
+                    for i in 0..<n {
+                        let o = (i * channels + c) * positions
+                        Vector.map(gp + o, gx.pointer + o, positions) { $0 * kv }
+                    }
+                }
+            }
+            var grads: [Tensor?] = [gx.map { Tensor(shape: xShape, storage: $0) }]
+            if scale != nil { grads.append(needScale ? Tensor(shape: [channels], storage: dGamma) : nil) }
+            if shift != nil { grads.append(needShift ? Tensor(shape: [channels], storage: dBeta) : nil) }
+            return grads
+        }
+    }
+}
+
+/// Inverted dropout: each element is zeroed with probability `probability` and the survivors are
+/// scaled by 1/(1 − probability), so the expectation is unchanged. The mask is drawn from
+/// `stream` (one uniform per element, in row-major order).
+public func dropout(_ x: Tensor, probability: Float, stream: inout RandomStream) throws -> Tensor {
+    guard probability >= 0, probability < 1 else {
+        throw NeuralError.invalidArgument(operation: "dropout", detail: "probability must be in [0, 1), got \(probability)")
+    }
+    if probability == 0 { return x }
+    let mask = TensorStorage(uninitialized: x.count)
+    let keep = 1 / (1 - probability)
+    let p = Double(probability)
+    for i in 0..<x.count { mask.pointer[i] = stream.uniform() < p ? 0 : keep }
+    let maskTensor = Tensor(shape: x.shape, storage: mask)
+    let y = Tensor.combine(x.detached(), maskTensor) { $0 * $1 }
+    return Tensor.result(shape: x.shape, storage: y.storage, inputs: [x]) {
+        { g in [Tensor.combine(g, maskTensor) { $0 * $1 }] }
+    }
+}
