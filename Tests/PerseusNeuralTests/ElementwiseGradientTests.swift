@@ -38,3 +38,17 @@ import Testing
         }
     }
 }
+
+/// The checker itself must catch a wrong derivative.
+@Suite struct GradientCheckSelfTests {
+    @Test func detectsAWrongPullback() throws {
+        let x = try GradientCheck.uniform([5], 0.5..<2)
+        let r = try GradientCheck.failures([x]) { inputs in
+            let a = inputs[0]
+            let y = a.mapped { $0 * $0 }
+            // Deliberately wrong: claims d(x²)/dx = x.
+            return Tensor.result(shape: a.shape, storage: y, inputs: [a]) { { g in [Tensor.combine(g, a.detached()) { $0 * $1 }] } }
+        }
+        #expect(r.failures.count == 5)
+    }
+}
