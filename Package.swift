@@ -18,6 +18,16 @@ let optimise: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
+/// The neural engine's vector kernels (SIMD16<Float> exp/log/erfc, Adam, BatchNorm) compiled for
+/// AVX2 + FMA (x86-64-v3, "haswell": every x86-64 CPU since 2013–2015) instead of baseline SSE2,
+/// where each 16-lane value needs four registers and spills. Measured on the VAE benchmark; see
+/// docs/neural-benchmarks.md.
+#if arch(x86_64)
+let neuralOptimise: [SwiftSetting] = optimise + [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+#else
+let neuralOptimise: [SwiftSetting] = optimise
+#endif
+
 let package = Package(
     name: "Perseus",
     platforms: [.macOS(.v14)],
@@ -48,7 +58,7 @@ let package = Package(
         .target(name: "PerseusIO", dependencies: ["PerseusCore", "PerseusHDF5", "CFITSIO"], swiftSettings: optimise),
         .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
-        .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: optimise),
+        .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: neuralOptimise),
 
         // MARK: Umbrella and command-line tool
         .target(name: "Perseus", dependencies: ["PerseusCore", "PerseusHDF5", "PerseusIO", "PerseusPhysics", "PerseusNeural"]),

@@ -50,6 +50,15 @@ final class TapeNode {
         self.parameter = parameter
     }
 
+    /// Removes and returns the collected gradient, saying whether nothing else holds its storage.
+    func takeGradient() -> (TensorStorage, Bool)? {
+        guard gradient != nil else { return nil }
+        let unshared = isKnownUniquelyReferenced(&gradient)
+        let g = gradient!
+        gradient = nil
+        return (g, unshared)
+    }
+
     /// Adds `contribution` to the gradient collected so far, reusing storage that nothing else
     /// holds and copying storage that is shared (a pullback may hand one gradient to several inputs).
     func accumulate(_ contribution: TensorStorage) {
@@ -132,10 +141,9 @@ extension Tensor {
         entries.sort { $0.position > $1.position }
         root.accumulate(TensorStorage(copyOf: seed.storage))
         for entry in entries {
-            guard var gradient = entry.gradient else { continue }
-            entry.gradient = nil
+            guard let (gradient, unshared) = entry.takeGradient() else { continue }
             if let parameter = entry.parameter {
-                parameter.accumulateGradient(gradient, isUnshared: isKnownUniquelyReferenced(&gradient))
+                parameter.accumulateGradient(gradient, isUnshared: unshared)
                 continue
             }
             guard let pullback = entry.pullback else { continue }

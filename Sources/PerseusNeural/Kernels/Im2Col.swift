@@ -62,8 +62,7 @@ enum Unfold {
                 let offset = k * w.dilation - w.padding
                 if w.stride == 1 {
                     if !valid.isEmpty {
-                        let dst = xc + valid.lowerBound + offset
-                        Vector.map(row + valid.lowerBound, UnsafePointer(dst), dst, valid.count) { $0 + $1 }
+                        Vector.accumulate(row + valid.lowerBound, into: xc + valid.lowerBound + offset, valid.count)
                     }
                 } else {
                     var dst = valid.lowerBound * w.stride + offset
@@ -134,8 +133,7 @@ enum Unfold {
                         let dst = xc + (oh * v.stride + rowOffset) * width
                         let row = src + oh * outWidth
                         if h.stride == 1 {
-                            let d = dst + columns.lowerBound + colOffset
-                            Vector.map(row + columns.lowerBound, UnsafePointer(d), d, columns.count) { $0 + $1 }
+                            Vector.accumulate(row + columns.lowerBound, into: dst + columns.lowerBound + colOffset, columns.count)
                         } else {
                             var s = columns.lowerBound * h.stride + colOffset
                             for ow in columns { dst[s] += row[ow]; s &+= h.stride }

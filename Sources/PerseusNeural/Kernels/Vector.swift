@@ -13,16 +13,25 @@ enum Vector {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
     }
 
+    /// The first `n` < 16 floats at `p`, zero-padded (a short copy through memory: per-lane
+    /// inserts compile to slow scalar code).
     @inline(__always)
     static func loadPartial(_ p: UnsafePointer<Float>, _ n: Int) -> V {
         var v = V(repeating: 0)
-        for j in 0..<n { v[j] = p[j] }
+        withUnsafeMutableBytes(of: &v) { $0.baseAddress!.copyMemory(from: p, byteCount: n &* 4) }
         return v
     }
 
     @inline(__always)
     static func storePartial(_ v: V, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
-        for j in 0..<n { p[j] = v[j] }
+        withUnsafeBytes(of: v) { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress!, byteCount: n &* 4) }
+    }
+
+    /// y[i] += x[i] (a plain loop that the compiler vectorises with its own remainder handling).
+    @inline(__always)
+    static func accumulate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { y[i] += x[i]; i &+= 1 }
     }
 
     /// y[i] = f(x[i]).

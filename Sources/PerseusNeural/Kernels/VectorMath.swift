@@ -4,26 +4,33 @@
 /// and do not vectorise; these versions evaluate 16 lanes at once with branch-free arithmetic.
 /// Accuracy (measured against the double-precision libm functions in the tests):
 /// - `exp`: Cody–Waite range reduction x = n·ln 2 + r and the degree-6 polynomial of Cephes
-///   `expf` (S. L. Moshier); ≤ 2 ulp over [−87, 88.7]; +∞ above 88.72, 0 below −87.3 (where the
-///   true value is below 2·10⁻³⁸), NaN propagates.
+///   `expf` (S. L. Moshier); ≤ 2 ulp over [−87, 88.7]; +∞ above 88.72, 0 below −87 (where the
+///   true value is below 2.1·10⁻³⁸), NaN propagates.
 /// - `log`: mantissa/exponent split and the Cephes `logf` polynomial; ≤ 2 ulp for normal
 ///   positive x; log 0 = −∞, log(x < 0) = NaN, log(+∞) = +∞.
 /// - `log1p`: Goldberg's correction log(1+u)·u/((1+u)−1), accurate for tiny u.
 /// - `tanh`: the Cephes odd polynomial for |x| < 0.625, 1 − 2/(e^{2|x|}+1) above.
+/// - `sqrt`: reciprocal square root from the exponent-halving bit trick refined by two Newton
+///   steps, then one Newton (Heron) correction of √x = x·r: within 1 ulp. (The standard library's
+///   `squareRoot()` on SIMD vectors and in loops compiles to scalar `sqrtss` with a call to
+///   `sqrtf` for errno on Linux, which blocks vectorisation.) √0 = 0, √∞ = ∞, √(x < 0) = NaN.
 /// - `erfc`: the Chebyshev-fitted form of Press et al. (Numerical Recipes, §6.2, `erfcc`),
-///   t·exp(−z² + P(t)) with t = 1/(1+|z|/2), relative error < 1.2·10⁻⁷ for every z (so the
-///   normal tail Φ(x) = erfc(−x/√2)/2 keeps its relative accuracy for very negative x).
+///   t·exp(−z² + P(t)) with t = 1/(1+|z|/2), relative error < 1.2·10⁻⁷ for every z in exact
+///   arithmetic; in single precision the rounding of z² adds about z²·2⁻²⁴, so the normal tail
+///   Φ(x) = erfc(−x/√2)/2 has relative error < 3·10⁻⁶ for x > −5 and < 3·10⁻⁵ down to x = −12
+///   (where 1 + erf(x/√2) in single precision would have lost every digit).
 enum VectorMath {
     typealias V = SIMD16<Float>
     typealias U = SIMD16<UInt32>
     typealias I = SIMD16<Int32>
 
-    @inline(__always)
+    @_transparent
     static func exp(_ x: V) -> V {
         let log2e: Float = 1.44269504088896341
         let ln2High: Float = 0.693359375
         let ln2Low: Float = -2.12194440e-4
-        let clamped = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.72))
+        var clamped = x.replacing(with: -87.3, where: x .< -87.3)
+        clamped.replace(with: 88.72, where: x .> 88.72)
         // Round to nearest with the 1.5·2^23 trick: the low mantissa bits hold n.
         let shifted = clamped * log2e + 12582912.0
         let n = shifted - 12582912.0
@@ -39,14 +46,28 @@ enum VectorMath {
         // 2^(n−1) via the exponent field, times 2: n may reach 128.
         let nBits = unsafeBitCast(shifted, to: U.self) &- 0x4B40_0000   // n as two's complement in the low bits
         let scaleBits = (nBits &+ 126) &<< 23
+        // Below −87 the scale is 0 (results under 2·10⁻³⁸ flush to 0); NaN propagates through r.
         var result = er * unsafeBitCast(scaleBits, to: V.self) * 2
-        result.replace(with: 0, where: x .< -87.3)
         result.replace(with: .infinity, where: x .> 88.7228391)
-        result.replace(with: x, where: x .!= x)
         return result
     }
 
-    @inline(__always)
+    @_transparent
+    static func sqrt(_ x: V) -> V {
+        let bits = unsafeBitCast(x, to: U.self)
+        var r = unsafeBitCast(0x5F37_59DF &- (bits &>> 1), to: V.self)
+        let half = 0.5 * x
+        r = r * (1.5 - half * r * r)
+        r = r * (1.5 - half * r * r)
+        var s = x * r
+        s = s + 0.5 * r * (x - s * s)
+        s.replace(with: 0, where: x .== 0)
+        s.replace(with: .infinity, where: x .== .infinity)
+        s.replace(with: .nan, where: x .< 0)
+        return s
+    }
+
+    @_transparent
     static func log(_ xIn: V) -> V {
         var x = xIn
         // Scale subnormals into the normal range.
@@ -83,7 +104,7 @@ enum VectorMath {
     }
 
     /// log(1 + u) for u > −1, accurate when u is tiny.
-    @inline(__always)
+    @_transparent
     static func log1p(_ u: V) -> V {
         let w = u + 1
         let d = w - 1
@@ -92,7 +113,7 @@ enum VectorMath {
         return result
     }
 
-    @inline(__always)
+    @_transparent
     static func tanh(_ x: V) -> V {
         let a = x.replacing(with: -x, where: x .< 0)
         // |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1), with the sign restored.
@@ -112,20 +133,20 @@ enum VectorMath {
         return result
     }
 
-    @inline(__always)
+    @_transparent
     static func sigmoid(_ x: V) -> V {
         1 / (1 + exp(-x))
     }
 
     /// Numerically stable softplus: max(x, 0) + log1p(e^{−|x|}).
-    @inline(__always)
+    @_transparent
     static func softplus(_ x: V) -> V {
         let a = x.replacing(with: -x, where: x .< 0)
         return x.replacing(with: 0, where: x .< 0) + log1p(exp(-a))
     }
 
     /// Complementary error function (Numerical Recipes `erfcc`).
-    @inline(__always)
+    @_transparent
     static func erfc(_ z: V) -> V {
         let a = z.replacing(with: -z, where: z .< 0)
         let t = 1 / (1 + 0.5 * a)
@@ -144,13 +165,13 @@ enum VectorMath {
     }
 
     /// Standard normal cumulative distribution Φ(x) = erfc(−x/√2)/2.
-    @inline(__always)
+    @_transparent
     static func normalCDF(_ x: V) -> V {
         0.5 * erfc(x * -0.70710678118654752)
     }
 
     /// Standard normal density φ(x).
-    @inline(__always)
+    @_transparent
     static func normalPDF(_ x: V) -> V {
         0.39894228040143268 * exp(-0.5 * x * x)
     }

@@ -29,8 +29,9 @@ extension ConvolutionPlan {
     func convolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                   into y: UnsafeMutablePointer<Float>) {
         parallelBlocks(samples) { block, _ in
-            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(columnsSize, 1))
-            defer { cols.deallocate() }
+            let workspace = TensorStorage(uninitialized: columnsSize)
+            defer { withExtendedLifetime(workspace) {} }
+            let cols = workspace.pointer
             for n in block {
                 let yn = y + n * channelSidePerSample
                 unfold(x + n * unfoldedSidePerSample, cols)
@@ -48,12 +49,14 @@ extension ConvolutionPlan {
                           weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
         let blocks = parallelBlockCount(samples)
         let wSize = channels * unfoldedRows
-        let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(blocks * wSize, 1))
-        defer { partials.deallocate() }
+        let partialStorage = TensorStorage(uninitialized: blocks * wSize)
+        defer { withExtendedLifetime(partialStorage) {} }
+        let partials = partialStorage.pointer
         if weightGradient != nil { partials.update(repeating: 0, count: blocks * wSize) }
         parallelBlocks(samples) { block, b in
-            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(columnsSize, 1))
-            defer { cols.deallocate() }
+            let workspace = TensorStorage(uninitialized: columnsSize)
+            defer { withExtendedLifetime(workspace) {} }
+            let cols = workspace.pointer
             for n in block {
                 let gn = g + n * channelSidePerSample
                 if weightGradient != nil {
@@ -84,8 +87,9 @@ extension ConvolutionPlan {
                            outputChannels: Int, into y: UnsafeMutablePointer<Float>) {
         let perChannel = unfoldedSidePerSample / Swift.max(outputChannels, 1)
         parallelBlocks(samples) { block, _ in
-            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(columnsSize, 1))
-            defer { cols.deallocate() }
+            let workspace = TensorStorage(uninitialized: columnsSize)
+            defer { withExtendedLifetime(workspace) {} }
+            let cols = workspace.pointer
             for n in block {
                 BLAS.gemm(transposeA: true, transposeB: false, m: unfoldedRows, n: positions, k: channels,
                           a: w, lda: unfoldedRows, b: x + n * channelSidePerSample, ldb: positions, c: cols, ldc: positions)
@@ -105,12 +109,14 @@ extension ConvolutionPlan {
                                    weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
         let blocks = parallelBlockCount(samples)
         let wSize = channels * unfoldedRows
-        let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(blocks * wSize, 1))
-        defer { partials.deallocate() }
+        let partialStorage = TensorStorage(uninitialized: blocks * wSize)
+        defer { withExtendedLifetime(partialStorage) {} }
+        let partials = partialStorage.pointer
         if weightGradient != nil { partials.update(repeating: 0, count: blocks * wSize) }
         parallelBlocks(samples) { block, b in
-            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(columnsSize, 1))
-            defer { cols.deallocate() }
+            let workspace = TensorStorage(uninitialized: columnsSize)
+            defer { withExtendedLifetime(workspace) {} }
+            let cols = workspace.pointer
             for n in block {
                 unfold(g + n * unfoldedSidePerSample, cols)
                 if let inputGradient {

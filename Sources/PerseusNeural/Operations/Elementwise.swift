@@ -1,5 +1,18 @@
 /// Elementwise functions of one tensor, vectorised (see `VectorMath` for their accuracy), with
 /// their derivatives for the tape.
+///
+/// Each function is a small type conforming to `ElementwiseFunction`, so that the generic
+/// forward and pullback loops are specialised and fully inlined for it.
+protocol ElementwiseFunction {
+    typealias V = SIMD16<Float>
+    /// f(x).
+    @inline(__always) func value(_ x: V) -> V
+    /// g·f′(x), given the output gradient g, the input x and the output y = f(x).
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V
+    /// Whether `gradient` reads x (otherwise only y is kept for the pullback).
+    var gradientNeedsInput: Bool { get }
+}
+
 extension Tensor {
     /// Applies `f` elementwise into fresh storage.
     @inline(__always)
@@ -25,40 +38,43 @@ extension Tensor {
         return Tensor(shape: g.shape, storage: z)
     }
 
-    /// A unary result whose derivative is a function of the input (`x`) and output (`y`).
-    @inline(__always)
-    func unary(_ f: (SIMD16<Float>) -> SIMD16<Float>,
-               derivative: @escaping (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
-        let y = Tensor(shape: shape, storage: mapped(f))
+    /// f(x) recorded with f's derivative.
+    func applying<F: ElementwiseFunction>(_ f: F) -> Tensor {
+        let y = Tensor(shape: shape, storage: mapped { f.value($0) })
         return Tensor.result(shape: shape, storage: y.storage, inputs: [self]) {
-            let x = self.detached()
-            return { g in [Tensor.combine(g, x, y) { g, x, y in derivative(g, x, y) }] }
+            if f.gradientNeedsInput {
+                let x = self.detached()
+                return { g in [Tensor.combine(g, x, y) { f.gradient($0, $1, $2) }] }
+            }
+            return { g in [Tensor.combine(g, y) { f.gradient($0, .zero, $1) }] }
         }
     }
 }
 
-/// e^x, elementwise.
-public func exp(_ x: Tensor) -> Tensor {
-    x.unary({ VectorMath.exp($0) }, derivative: { g, _, y in g * y })
+struct ExpFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { VectorMath.exp(x) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * y }
+    var gradientNeedsInput: Bool { false }
 }
 
-/// Natural logarithm, elementwise (−∞ at 0, NaN below).
-public func log(_ x: Tensor) -> Tensor {
-    x.unary({ VectorMath.log($0) }, derivative: { g, x, _ in g / x })
+struct LogFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { VectorMath.log(x) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g / x }
+    var gradientNeedsInput: Bool { true }
 }
 
-/// Square root, elementwise (NaN below 0).
-public func sqrt(_ x: Tensor) -> Tensor {
-    x.unary({ $0.squareRoot() }, derivative: { g, _, y in g * 0.5 / y })
+struct SqrtFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { VectorMath.sqrt(x) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * 0.5 / y }
+    var gradientNeedsInput: Bool { false }
 }
 
-/// xᵖ elementwise for a constant exponent p. Integer exponents are exact repeated products (so
-/// negative bases work); other exponents use e^{p·log x} (NaN for x < 0).
-public func pow(_ x: Tensor, _ p: Float) -> Tensor {
-    @inline(__always) func power(_ v: SIMD16<Float>, _ e: Float) -> SIMD16<Float> {
-        if e == e.rounded(), abs(e) <= 64 {
-            var n = Int(abs(e))
-            var base = v, acc = SIMD16<Float>(repeating: 1)
+struct PowFunction: ElementwiseFunction {
+    let exponent: Float
+    @inline(__always) func power(_ v: V, _ e: Float) -> V {
+        if e == e.rounded(), Swift.abs(e) <= 64 {
+            var n = Int(Swift.abs(e))
+            var base = v, acc = V(repeating: 1)
             while n > 0 {
                 if n & 1 == 1 { acc *= base }
                 base *= base
@@ -67,58 +83,103 @@ public func pow(_ x: Tensor, _ p: Float) -> Tensor {
             return e < 0 ? 1 / acc : acc
         }
         var r = VectorMath.exp(VectorMath.log(v) * e)
-        r.replace(with: 0, where: v .== 0 .& SIMD16<Float>(repeating: e) .> 0)
+        if e > 0 { r.replace(with: 0, where: v .== 0) }
         return r
     }
-    return x.unary({ power($0, p) }, derivative: { g, x, _ in g * p * power(x, p - 1) })
+    @inline(__always) func value(_ x: V) -> V { power(x, exponent) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * exponent * power(x, exponent - 1) }
+    var gradientNeedsInput: Bool { true }
 }
 
-/// max(x, 0), elementwise; the derivative at 0 is taken as 0.
-public func relu(_ x: Tensor) -> Tensor {
-    x.unary({ $0.replacing(with: 0, where: $0 .< 0) },
-            derivative: { g, x, _ in g.replacing(with: 0, where: x .<= 0) })
+struct ReluFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { x.replacing(with: 0, where: x .< 0) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g.replacing(with: 0, where: y .<= 0) }
+    var gradientNeedsInput: Bool { false }
 }
+
+struct LeakyReluFunction: ElementwiseFunction {
+    let slope: Float
+    @inline(__always) func value(_ x: V) -> V { x.replacing(with: x * slope, where: x .< 0) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g.replacing(with: g * slope, where: x .<= 0) }
+    var gradientNeedsInput: Bool { true }
+}
+
+struct GeluFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { x * VectorMath.normalCDF(x) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * (VectorMath.normalCDF(x) + x * VectorMath.normalPDF(x)) }
+    var gradientNeedsInput: Bool { true }
+}
+
+struct SoftplusFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { VectorMath.softplus(x) }
+    /// σ(x) = e^{x − softplus(x)}: one exponential, no division, accurate for every x.
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * VectorMath.exp(x - y) }
+    var gradientNeedsInput: Bool { true }
+}
+
+struct TanhFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { VectorMath.tanh(x) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * (1 - y * y) }
+    var gradientNeedsInput: Bool { false }
+}
+
+struct SigmoidFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { VectorMath.sigmoid(x) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * y * (1 - y) }
+    var gradientNeedsInput: Bool { false }
+}
+
+struct AbsFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { x.replacing(with: -x, where: x .< 0) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V {
+        var d = g.replacing(with: -g, where: x .< 0)
+        d.replace(with: 0, where: x .== 0)
+        return d
+    }
+    var gradientNeedsInput: Bool { true }
+}
+
+struct SquareFunction: ElementwiseFunction {
+    @inline(__always) func value(_ x: V) -> V { x * x }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { 2 * g * x }
+    var gradientNeedsInput: Bool { true }
+}
+
+/// e^x, elementwise.
+public func exp(_ x: Tensor) -> Tensor { x.applying(ExpFunction()) }
+
+/// Natural logarithm, elementwise (−∞ at 0, NaN below).
+public func log(_ x: Tensor) -> Tensor { x.applying(LogFunction()) }
+
+/// Square root, elementwise (NaN below 0).
+public func sqrt(_ x: Tensor) -> Tensor { x.applying(SqrtFunction()) }
+
+/// xᵖ elementwise for a constant exponent p. Integer exponents (|p| ≤ 64) are exact repeated
+/// products (so negative bases work); other exponents use e^{p·log x} (NaN for x < 0).
+public func pow(_ x: Tensor, _ p: Float) -> Tensor { x.applying(PowFunction(exponent: p)) }
+
+/// max(x, 0), elementwise; the derivative at 0 is taken as 0.
+public func relu(_ x: Tensor) -> Tensor { x.applying(ReluFunction()) }
+
+/// x for x > 0, slope·x otherwise.
+public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor { x.applying(LeakyReluFunction(slope: slope)) }
 
 /// Gaussian error linear unit in its exact form, x·Φ(x) = x·(1 + erf(x/√2))/2 (Hendrycks &
 /// Gimpel 2016; PyTorch's `gelu` with `approximate="none"`). Φ is evaluated through erfc so that
 /// the result keeps its relative accuracy for very negative x.
-public func gelu(_ x: Tensor) -> Tensor {
-    x.unary({ $0 * VectorMath.normalCDF($0) },
-            derivative: { g, x, _ in g * (VectorMath.normalCDF(x) + x * VectorMath.normalPDF(x)) })
-}
+public func gelu(_ x: Tensor) -> Tensor { x.applying(GeluFunction()) }
 
 /// Softplus log(1 + eˣ), computed stably as max(x, 0) + log1p(e^{−|x|}); derivative sigmoid(x).
-public func softplus(_ x: Tensor) -> Tensor {
-    x.unary({ VectorMath.softplus($0) }, derivative: { g, x, _ in g * VectorMath.sigmoid(x) })
-}
+public func softplus(_ x: Tensor) -> Tensor { x.applying(SoftplusFunction()) }
 
 /// Hyperbolic tangent, elementwise.
-public func tanh(_ x: Tensor) -> Tensor {
-    x.unary({ VectorMath.tanh($0) }, derivative: { g, _, y in g * (1 - y * y) })
-}
+public func tanh(_ x: Tensor) -> Tensor { x.applying(TanhFunction()) }
 
 /// Logistic sigmoid 1/(1 + e^{−x}), elementwise.
-public func sigmoid(_ x: Tensor) -> Tensor {
-    x.unary({ VectorMath.sigmoid($0) }, derivative: { g, _, y in g * y * (1 - y) })
-}
+public func sigmoid(_ x: Tensor) -> Tensor { x.applying(SigmoidFunction()) }
 
 /// |x|, elementwise; the derivative at 0 is taken as 0.
-public func abs(_ x: Tensor) -> Tensor {
-    x.unary({ $0.replacing(with: -$0, where: $0 .< 0) },
-            derivative: { g, x, _ in
-                var d = g.replacing(with: -g, where: x .< 0)
-                d.replace(with: 0, where: x .== 0)
-                return d
-            })
-}
+public func abs(_ x: Tensor) -> Tensor { x.applying(AbsFunction()) }
 
 /// x², elementwise.
-public func square(_ x: Tensor) -> Tensor {
-    x.unary({ $0 * $0 }, derivative: { g, x, _ in 2 * g * x })
-}
-
-/// ReLU with a learnable-free negative slope: x for x > 0, slope·x otherwise.
-public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
-    x.unary({ $0.replacing(with: $0 * slope, where: $0 .< 0) },
-            derivative: { g, x, _ in g.replacing(with: g * slope, where: x .<= 0) })
-}
+public func square(_ x: Tensor) -> Tensor { x.applying(SquareFunction()) }

@@ -36,10 +36,29 @@ extension Tensor {
         let argmax = maximum ? UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(planes * oh * ow, 1)) : nil
         let xp = UnsafePointer(x.storage.pointer), yp = y.pointer
         let scale = 1 / Float(vw.kernel * hw.kernel)
+        let fast = maximum && vw == Window1D(kernel: 2, stride: 2, padding: 0, dilation: 1) && hw == vw
         parallelRanges(planes, grain: Swift.max(1, 4096 / Swift.max(h * w, 1)), alignment: 1) { range in
             for plane in range {
                 let src = xp + plane * h * w
                 let dst = yp + plane * oh * ow
+                if fast {
+                    // 2×2 windows, stride 2: the common CNN case, without window bookkeeping.
+                    let arg = argmax! + plane * oh * ow
+                    for i in 0..<oh {
+                        let r0 = src + 2 * i * w, r1 = r0 + w
+                        let base = Int32(2 * i * w)
+                        for j in 0..<ow {
+                            let a = r0[2 &* j], b = r0[2 &* j &+ 1], c = r1[2 &* j], d = r1[2 &* j &+ 1]
+                            var best = a, at = base &+ Int32(2 &* j)
+                            if b > best { best = b; at = base &+ Int32(2 &* j &+ 1) }
+                            if c > best { best = c; at = base &+ Int32(w &+ 2 &* j) }
+                            if d > best { best = d; at = base &+ Int32(w &+ 2 &* j &+ 1) }
+                            dst[i &* ow &+ j] = best
+                            arg[i &* ow &+ j] = at
+                        }
+                    }
+                    continue
+                }
                 for i in 0..<oh {
                     let r0 = i * vw.stride - vw.padding
                     let rows = Swift.max(r0, 0)..<Swift.min(r0 + vw.kernel, h)

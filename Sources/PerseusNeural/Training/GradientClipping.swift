@@ -27,7 +27,11 @@ public enum GradientClipping {
         let hi = SIMD16<Float>(repeating: abs(limit)), lo = -hi
         for p in parameters where !p.isFrozen {
             guard let g = p.gradientStorage else { continue }
-            Vector.parallelMap(UnsafePointer(g.pointer), g.pointer, g.count) { $0.clamped(lowerBound: lo, upperBound: hi) }
+            Vector.parallelMap(UnsafePointer(g.pointer), g.pointer, g.count) { v in
+                var r = v.replacing(with: lo, where: v .< lo)
+                r.replace(with: hi, where: v .> hi)
+                return r
+            }
         }
     }
 }
