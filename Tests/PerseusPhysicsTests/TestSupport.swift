@@ -48,6 +48,12 @@ enum Support {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// JSON text of rows of doubles.
+    static func json(rows: [[Double]]) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: rows)
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Runs Python code printing a JSON list of numbers.
     static func pythonNumbers(_ code: String, _ arguments: [String] = []) throws -> [Double] {
         let value = try Python.json(code, arguments: arguments)

@@ -15,7 +15,8 @@ import PerseusCore
 ///
 /// XSPEC estimates each bin by the trapezoid of A at the two edges. Perseus integrates A over
 /// each bin by Gauss–Legendre quadrature (8 nodes) in ln E, on pieces split where the Gaunt-factor
-/// fit changes branch (u = E/kT = 0.03, 0.3, 1, 5, 15, 50 and Kurucz's grid lines) and at most
+/// fit changes branch or has a kink (u = E/kT = 0.003, 0.03, 0.3, 1, 4, 5, 15, 50 and Kurucz's
+/// grid lines) and at most
 /// 0.1 wide in ln E and kT/2 wide in E; against adaptive quadrature of the same A(E) the relative
 /// error is below 1e-10 (BremsstrahlungTests). A bin starting at 0 keV holds +∞ (the flux
 /// diverges logarithmically there; XSPEC would take A(0) as 0).
@@ -66,13 +67,13 @@ public struct Bremsstrahlung: SpectralComponent {
         var total = 0.0
         for piece in 0..<(cuts.count - 1) {
             let p = cuts[piece], q = cuts[piece + 1]
-            let logP = Foundation.log(p), logQ = Foundation.log(q)
-            let parts = Int(Swift.max(1, ((logQ - logP) / 0.1).rounded(.up), ((q - p) / (0.5 * kT)).rounded(.up)))
-            let step = (logQ - logP) / Double(parts)
+            let logP = Foundation.log(p), logWidth = Foundation.log1p((q - p) / p)
+            let parts = Int(Swift.max(1, (logWidth / 0.1).rounded(.up), ((q - p) / (0.5 * kT)).rounded(.up)))
+            let step = logWidth / Double(parts)
             for part in 0..<parts {
-                let x0 = logP + Double(part) * step
-                let x1 = part == parts - 1 ? logQ : x0 + step
-                total += rule.integrate(from: x0, to: x1) { x in energyWeighted(energy: Foundation.exp(x), kT: kT) }
+                total += rule.integrate(from: logP + Double(part) * step, width: step) { x in
+                    energyWeighted(energy: Foundation.exp(x), kT: kT)
+                }
             }
         }
         return total

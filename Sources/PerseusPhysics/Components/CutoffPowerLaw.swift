@@ -57,8 +57,8 @@ public struct CutoffPowerLaw: SpectralComponent {
             start = e
             if start >= top { return total }
         }
-        let logStart = Foundation.log(start), logTop = Foundation.log(top)
-        let logWidth = logTop - logStart
+        let logStart = Foundation.log(start)
+        let logWidth = Foundation.log1p((top - start) / start)
         guard logWidth > 0 else { return total }
         let pieces = Swift.max(1.0, (logWidth / 0.02).rounded(.up), ((top - start) / (0.5 * cutoff)).rounded(.up))
         let count = Int(Swift.min(pieces, 1e6))
@@ -66,9 +66,7 @@ public struct CutoffPowerLaw: SpectralComponent {
         let rule = GaussLegendre.order6
         let inverseCutoff = 1 / cutoff
         for piece in 0..<count {
-            let x0 = logStart + Double(piece) * step
-            let x1 = piece == count - 1 ? logTop : x0 + step
-            total += rule.integrate(from: x0, to: x1) { x in
+            total += rule.integrate(from: logStart + Double(piece) * step, width: step) { x in
                 Foundation.exp(a * x - Foundation.exp(x) * inverseCutoff)
             }
         }

@@ -38,7 +38,8 @@ struct BinEdges: Sendable {
             energies = edges
         }
         logEnergies = energies.map { Foundation.log($0) }
-        logWidths = (0..<grid.count).map { i in Foundation.log(grid.hi[i] / grid.lo[i]) }
+        // ln(hi/lo) = log1p((hi − lo)/lo): no cancellation for narrow bins.
+        logWidths = (0..<grid.count).map { i in Foundation.log1p((grid.hi[i] - grid.lo[i]) / grid.lo[i]) }
     }
 
     @inline(__always) func lowerIndex(_ bin: Int) -> Int { isContiguous ? bin : 2 * bin }

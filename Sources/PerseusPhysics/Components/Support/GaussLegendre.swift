@@ -42,10 +42,11 @@ struct GaussLegendre: Sendable {
     static let order6 = GaussLegendre(order: 6)
     static let order8 = GaussLegendre(order: 8)
 
-    /// ∫ f over [a, b].
+    /// ∫ f over [start, start + width]. The width is passed separately so that it keeps its
+    /// full precision when `start` is large compared with it.
     @inline(__always)
-    func integrate(from a: Double, to b: Double, _ f: (Double) -> Double) -> Double {
-        let half = 0.5 * (b - a), middle = 0.5 * (a + b)
+    func integrate(from start: Double, width: Double, _ f: (Double) -> Double) -> Double {
+        let half = 0.5 * width, middle = start + half
         var sum = 0.0
         for k in 0..<nodes.count { sum += weights[k] * f(middle + half * nodes[k]) }
         return sum * half

@@ -62,10 +62,11 @@ enum KelloggGauntFactor {
         0.38, 0.53, 0.76, 0.96, 1.08, 1.09, 1.09,
     ]
 
-    /// Energies u = E/kT where the fit changes branch (KBK u ranges, Kurucz grid lines, the
+    /// Energies u = E/kT where the fit changes branch or has a kink (KBK u ranges and the 0.003
+    /// floor, the switch between the two K₀ approximations at u = 4, Kurucz's grid lines, the
     /// 50 kT cut-off); the integrand of `bremss` is split there.
     static let breakpoints: [Double] = {
-        var points: Set<Double> = [0.03, 0.3, 1, 5, 15, 50]
+        var points: Set<Double> = [0.003, 0.03, 0.3, 1, 4, 5, 15, 50]
         for k in 1...12 { points.insert(Foundation.pow(10, (Double(k) - 9) / 2)) }
         return points.sorted()
     }()
