@@ -13,9 +13,10 @@ import PerseusCore
 /// it is exactly E⁻³ as in Morrison & McCammon's fit).
 ///
 /// Per bin, as XSPEC's `xsabsw`: the factor is the trapezoidal average of the transmission
-/// exp(−nH σ) between the bin edges, with the bin split at any of Morrison & McCammon's
-/// absorption edges inside it (0.284, 0.400, 0.532, 0.707, 0.867, 1.303, 1.840, 2.471, 3.210,
-/// 4.038, 7.111, 8.331 keV), each side of an edge using its own one-sided cross section. Near
+/// exp(−nH σ) between the bin edges, with the bin split at any boundary of Morrison &
+/// McCammon's fit ranges inside it (the absorption edges 0.284, 0.400, 0.532, 0.707, 0.867,
+/// 1.303, 1.840, 2.471, 3.210, 4.038, 7.111, 8.331 keV, and 10 keV where the fit turns into
+/// E⁻³), each side of an edge using its own one-sided cross section. Near
 /// those edges the table's node that straddles the edge is skipped and σ is extrapolated from
 /// the nodes on the same side, so the edges are sharp as in the analytic fit.
 public struct WAbs: SpectralComponent {
@@ -24,6 +25,8 @@ public struct WAbs: SpectralComponent {
 
     /// Morrison & McCammon's absorption edges inside the tabulated range [keV].
     public static let edgeEnergies: [Double] = [0.284, 0.400, 0.532, 0.707, 0.867, 1.303, 1.840, 2.471, 3.210, 4.038, 7.111, 8.331]
+    /// Where XSPEC splits a bin's trapezoid: the edges and the continuous range boundary at 10 keV.
+    static let splitEnergies: [Double] = edgeEnergies + [10.0]
 
     public init(lowEnergyAbsorption: LowEnergyAbsorptionRule = .reject) {
         // The wabs table is embedded unconditionally (see AbsorptionTables).
@@ -50,7 +53,7 @@ public struct WAbs: SpectralComponent {
             let lo = grid.lo[i], hi = grid.hi[i], width = hi - lo
             // Segment ends: (energy, σ at its left end from above, σ at its right end from below).
             var cuts = [lo]
-            for edge in WAbs.edgeEnergies where edge > lo && edge < hi { cuts.append(edge) }
+            for edge in WAbs.splitEnergies where edge > lo && edge < hi { cuts.append(edge) }
             cuts.append(hi)
             for segment in 0..<(cuts.count - 1) {
                 let a = cuts[segment], b = cuts[segment + 1]
