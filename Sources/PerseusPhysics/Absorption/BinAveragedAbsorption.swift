@@ -9,18 +9,22 @@ import PerseusCore
 struct BinAveragedAbsorption: PreparedComponent {
     /// σ̄ per bin [1e-22 cm²].
     let meanSigma: [Double]
+    /// Range of σ̄ (lets the exponential skip its out-of-range pass).
+    let sigmaRange: ClosedRange<Double>
 
     init(table: CrossSectionTable, grid: EnergyGrid, rule: LowEnergyAbsorptionRule) throws(AbsorptionError) {
         try AbsorptionSampling.check(grid: grid, model: table.model, rule: rule)
         meanSigma = (0..<grid.count).map { i in
             0.5 * (AbsorptionSampling.sigma(table, at: grid.lo[i]) + AbsorptionSampling.sigma(table, at: grid.hi[i]))
         }
+        sigmaRange = meanSigma.min()!...meanSigma.max()!
     }
 
     func evaluate(parameters: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
         let nH = parameters[0]
         meanSigma.withUnsafeBufferPointer { sigma in
-            VectorExp.exp(scale: -nH, sigma.baseAddress!, into: output.baseAddress!, count: sigma.count)
+            VectorExp.exp(scale: -nH, sigma.baseAddress!, into: output.baseAddress!, count: sigma.count,
+                          inputRange: sigmaRange)
         }
     }
 }

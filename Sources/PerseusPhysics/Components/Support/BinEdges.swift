@@ -13,6 +13,8 @@ struct BinEdges: Sendable {
     let logEnergies: [Double]
     /// ln(hi/lo) of each bin.
     let logWidths: [Double]
+    /// Smallest and largest finite ln E (an edge at 0 keV is left out).
+    let finiteLogRange: ClosedRange<Double>
     /// Whether bin i spans edges i and i + 1 (true) or 2i and 2i + 1 (false).
     let isContiguous: Bool
     /// Number of bins.
@@ -38,6 +40,8 @@ struct BinEdges: Sendable {
             energies = edges
         }
         logEnergies = energies.map { Foundation.log($0) }
+        let finite = logEnergies.filter(\.isFinite)
+        finiteLogRange = (finite.min() ?? 0)...(finite.max() ?? 0)
         // ln(hi/lo) = log1p((hi − lo)/lo): no cancellation for narrow bins.
         logWidths = (0..<grid.count).map { i in Foundation.log1p((grid.hi[i] - grid.lo[i]) / grid.lo[i]) }
     }

@@ -15,14 +15,10 @@ enum PowerLawIntegral {
     /// (e^x − 1)/x for |x| < 0.1.
     @inline(__always)
     static func relativeExpm1Series(_ x: Double) -> Double {
-        var s = 1.0 / 40320.0
-        s = s * x + 1.0 / 5040.0
-        s = s * x + 1.0 / 720.0
-        s = s * x + 1.0 / 120.0
-        s = s * x + 1.0 / 24.0
-        s = s * x + 1.0 / 6.0
-        s = s * x + 0.5
-        return s * x + 1.0
+        let x2 = x * x, x4 = x2 * x2
+        let low = (1.0 + 0.5 * x) + (1.0 / 6.0 + x / 24.0) * x2
+        let high = (1.0 / 120.0 + x / 720.0) + (1.0 / 5040.0 + x / 40320.0) * x2
+        return low + high * x4
     }
 
     /// ∫ E^−Γ dE over one bin from its edges, their logs and ln(hi/lo).
@@ -59,25 +55,25 @@ enum PowerLawIntegral {
                 return
             }
             // out[i] ← E_i^a for the lower edges, then combine in increasing order: when bin i is
-            // written, out[i + 1] still holds E_{i+1}^a.
+            // written, out[i + 1] still holds E_{i+1}^a. Both forms are computed and one selected,
+            // so the loop has no branches and vectorises.
             let first = bins.lowerBound, last = bins.upperBound - 1
-            VectorExp.exp(scale: a, logs.baseAddress! + first, into: out + first, count: bins.count)
+            VectorExp.exp(scale: a, logs.baseAddress! + first, into: out + first, count: bins.count,
+                          inputRange: edges.finiteLogRange)
             let lastUpperPower = Foundation.exp(a * logs[last + 1])
-            for i in bins {
-                let lowerPower = out[i]
-                let upperPower = i == last ? lastUpperPower : out[i + 1]
-                let value: Double
-                if energies[i] == 0 {
-                    value = a > 0 ? upperPower / a : .infinity
-                } else {
-                    let x = a * widths[i]
-                    if abs(x) < 0.1 {
-                        value = lowerPower * widths[i] * relativeExpm1Series(x)
-                    } else {
-                        value = (upperPower - lowerPower) / a
-                    }
-                }
-                out[i] = scale * value
+            let inverseA = 1 / a
+            @inline(__always) func combine(_ lowerPower: Double, _ upperPower: Double, _ width: Double) -> Double {
+                let x = a * width
+                let series = lowerPower * width * relativeExpm1Series(x)
+                let difference = (upperPower - lowerPower) * inverseA
+                return scale * (abs(x) < 0.1 ? series : difference)
+            }
+            for i in first..<last { out[i] = combine(out[i], out[i + 1], widths[i]) }
+            out[last] = combine(out[last], lastUpperPower, widths[last])
+            // A bin starting at 0 keV (only the first bin of a contiguous grid can).
+            if energies[first] == 0 {
+                let upperPower = first == last ? lastUpperPower : Foundation.exp(a * logs[first + 1])
+                out[first] = scale * (a > 0 ? upperPower / a : .infinity)
             }
         }}}
     }
