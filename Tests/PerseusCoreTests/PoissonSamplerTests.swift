@@ -58,15 +58,6 @@ import PerseusCore
         #expect(abs(variance / mean - 1) < 4 * (2.0 / Double(n)).squareRoot())
     }
 
-    @Test func batchEqualsSequentialDraws() {
-        let means = (0..<500).map { 0.1 * pow(1e5, Double($0) / 499) }
-        var a = RandomStream(seed: 3, purpose: .sourceCounts, index: 11)
-        var b = a
-        let batch = a.poisson(means: means)
-        let single = means.map { Double(b.poisson(mean: $0)) }
-        #expect(batch == single)
-    }
-
     @Test func validationNamesTheOffendingIndex() {
         #expect(throws: InvalidArgument.self) { try PoissonMath.validate(means: [1, 2, -1]) }
         #expect(throws: InvalidArgument.self) { try PoissonMath.validate(means: [1, .nan]) }
