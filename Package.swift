@@ -8,6 +8,7 @@
 //   PerseusHDF5                        thin, safe HDF5 layer (files, groups, datasets, attributes)
 //   PerseusIO                          OGIP FITS (RMF, ARF, PHA I/II) and the HDF5 dataset store
 //   PerseusPhysics                     spectral components, XSPEC expression language, AtomDB, NEI, absorption
+//   PerseusFit                         fit statistics, optimisers, confidence intervals
 //   PerseusNeural                      tensors, autodiff, layers, optimisers (Core + HDF5 + BLAS only)
 //   Perseus                            umbrella module
 //   perseus                            command-line tool
@@ -65,9 +66,12 @@ let package = Package(
         .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
         .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: optimise),
+        .target(name: "PerseusFit", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "CGSL", "COpenBLAS"],
+                swiftSettings: optimise),
 
         // MARK: Umbrella and command-line tool
-        .target(name: "Perseus", dependencies: ["PerseusCore", "PerseusHDF5", "PerseusIO", "PerseusPhysics", "PerseusNeural"]),
+        .target(name: "Perseus", dependencies: ["PerseusCore", "PerseusHDF5", "PerseusIO", "PerseusPhysics", "PerseusNeural",
+                                                "PerseusFit"]),
         .executableTarget(name: "perseus", dependencies: [
             "Perseus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -81,5 +85,6 @@ let package = Package(
         .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO", "PerseusTestSupport"]),
         .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics", "PerseusTestSupport"]),
         .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusFitTests", dependencies: ["PerseusFit", "PerseusTestSupport"]),
     ]
 )
