@@ -22,7 +22,9 @@ public enum DatasetMerge {
     ///   errors opening a shard, `OutputError` if `path` exists and not `overwrite`.
     public static func merge(shards: [String], into path: String, overwrite: Bool = false) throws -> DatasetSummary {
         guard !shards.isEmpty else { throw DatasetError.invalidDescription(path: path, message: "no shard files to merge") }
-        let readers = try shards.map { try DatasetReader(path: $0) }.sorted { $0.metadata.firstSampleIndex < $1.metadata.firstSampleIndex }
+        let readers = try shards.map { try DatasetReader(path: $0) }.sorted {
+            ($0.metadata.firstSampleIndex, $0.sampleCount) < ($1.metadata.firstSampleIndex, $1.sampleCount)   // empty shards first
+        }
         let reference = readers[0]
         func differs(_ shard: DatasetReader, _ what: String) -> DatasetError {
             .invalidDescription(path: path, message: "shard \(shard.path) has a different \(what) than \(reference.path)")

@@ -19,7 +19,8 @@ public final class DatasetReader: Sendable {
     public let sampleCount: Int
     /// The file's schema version.
     public let schemaVersion: Int64
-    /// Number of shard files behind a merged view (0 for an ordinary file).
+    /// Number of shard files a merged view reads from (0 for an ordinary file; empty shards
+    /// contribute no rows and are not counted).
     public let mergedShards: Int
 
     private let file: HDF5File

@@ -5,9 +5,10 @@ import Foundation
 ///
 /// `submit` may be called concurrently. A sample whose index is the next one due is written at
 /// once, followed by every consecutive sample already waiting; others wait in memory. Memory is
-/// therefore bounded by how far producers run ahead of the slowest one: hand out indices in
-/// increasing order (e.g. from a shared counter, or in small contiguous blocks per thread) and
-/// at most about one sample (or block) per thread waits. `peakPending` reports the maximum.
+/// therefore bounded by how far the other producers run ahead of the one computing the next
+/// sample due, not by N: hand out indices in increasing order (e.g. from a shared counter), so
+/// the samples waiting are those finished while one sample was being made. `peakPending`
+/// reports the most that ever waited.
 ///
 /// Writing happens on the submitting thread while holding the writer's lock. After any error
 /// (a sample that does not fit, a failed write) the writer refuses further samples, because
