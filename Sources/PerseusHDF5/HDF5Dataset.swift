@@ -380,8 +380,9 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         guard H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil) >= 0 else {
             throw failure("\(operation) rows \(rows.lowerBound)..<\(rows.upperBound): selecting them")
         }
-        var memCount = [hsize_t(rows.count * rowElements)]
-        let memSpace = H5Screate_simple(1, &memCount, nil)
+        // A memory space of the same shape as the file selection lets HDF5 copy whole
+        // contiguous runs instead of iterating element by element.
+        let memSpace = H5Screate_simple(Int32(count.count), &count, nil)
         guard memSpace >= 0 else { throw failure("\(operation) rows: creating the memory dataspace") }
         defer { H5Sclose(memSpace) }
         let status = write

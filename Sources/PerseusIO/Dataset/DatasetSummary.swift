@@ -128,9 +128,13 @@ public struct DatasetSummary: Sendable, Hashable, CustomStringConvertible {
         ]
     }
 
-    /// A few lines for humans, e.g.
+    /// A few aligned lines for humans, e.g.
     /// ```
-    /// dataset  spectra, 11000 samples of [7200]
+    /// dataset     train.h5
+    /// kind        spectra, 12000 samples of 7200
+    /// channels    7200, 1.8–9 keV
+    /// classes     1T: 10000, 2T (anomaly): 1000, NEI (anomaly): 1000
+    /// ...
     /// ```
     public var description: String {
         var lines: [String] = []
