@@ -3,9 +3,12 @@ import Foundation
 
 /// The process-wide gate through which every call into libhdf5 passes.
 ///
-/// Debian's `libhdf5` is the serial build, which is not safe to call from two threads at once
-/// (and even a thread-safe build only serialises calls internally with one global lock). Perseus
-/// therefore serialises **all** HDF5 calls through the single recursive lock below: every type
+/// libhdf5 is not safe to call from two threads at once unless it was configured with
+/// `--enable-threadsafe` — the default build, and many distributed ones, are not ("serial" in
+/// Debian's package name means non-MPI; Debian 12's 1.10.8 happens to report
+/// `H5is_library_threadsafe` true), and a thread-safe build only serialises every call behind
+/// one global mutex anyway. Perseus therefore serialises **all** HDF5 calls through the single
+/// recursive lock below, whatever the build: every type
 /// in this module takes it around each group of C calls, including the `close` calls made from
 /// `deinit`. It is recursive because a handle can be released (and closed) while another call
 /// already holds the lock on the same thread. The lock is an immutable `static let`; there is
