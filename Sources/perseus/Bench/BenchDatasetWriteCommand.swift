@@ -45,12 +45,13 @@ struct BenchDatasetWriteCommand: ParsableCommand {
         // Generation alone, for reference.
         var counts = [Int32](repeating: 0, count: channels)
         var checksum: Int64 = 0
-        let generateSeconds = BenchSupport.seconds {
-            means.withUnsafeBufferPointer { m in
-                counts.withUnsafeMutableBufferPointer { c in
+        let workspace = PoissonWorkspace()
+        let generateSeconds = try BenchSupport.seconds {
+            try means.withUnsafeBufferPointer { m in
+                try counts.withUnsafeMutableBufferPointer { c in
                     for i in 0..<spectra {
                         var stream = RandomStream(seed: 42, purpose: .sourceCounts, index: UInt64(i))
-                        stream.poisson(means: m, into: c)
+                        try stream.poisson(means: m, into: c, workspace: workspace)
                         checksum &+= Int64(c[i % channels])
                     }
                 }
@@ -62,8 +63,8 @@ struct BenchDatasetWriteCommand: ParsableCommand {
             let writer = try DatasetWriter(path: path, description: description)
             for i in 0..<spectra {
                 var stream = RandomStream(seed: 42, purpose: .sourceCounts, index: UInt64(i))
-                means.withUnsafeBufferPointer { m in
-                    counts.withUnsafeMutableBufferPointer { stream.poisson(means: m, into: $0) }
+                try means.withUnsafeBufferPointer { m in
+                    try counts.withUnsafeMutableBufferPointer { try stream.poisson(means: m, into: $0, workspace: workspace) }
                 }
                 try writer.append(DatasetSample(index: i, values: .counts(counts), expected: expected ? means : nil,
                                                 label: i % 10 == 0 ? 1 : 0, truth: [5, 0.3, 0.05, 0.1]))
