@@ -12,4 +12,8 @@ typedef struct {
     size_t size;
 } perseus_blob;
 
+/* SwiftPM uses this header as the module's umbrella header (it is named after the module), so
+   each table's header must be included here to be visible from Swift. */
+#include "PerseusAbsorptionData.h"
+
 #endif
