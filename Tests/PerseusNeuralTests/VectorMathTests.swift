@@ -28,17 +28,15 @@ import Testing
         (0..<n).map { lo + (hi - lo) * Float($0) / Float(n - 1) }
     }
 
-    @Test func expLogSqrt() {
+    @Test func expAndLog() {
         #expect(worstUlps(grid(-86.9, 88.7), { VectorMath.exp($0) }, Foundation.exp) <= 2)
         #expect(worstUlps(grid(1e-6, 1e6, 50000) + grid(0.5, 2), { VectorMath.log($0) }, Foundation.log) <= 2)
-        #expect(worstUlps(grid(0, 1e4) + grid(1e-30, 1e-28), { VectorMath.sqrt($0) }, { $0.squareRoot() }) <= 1)
         let specials = VectorMath.exp(SIMD16<Float>(-100, 100, .infinity, -.infinity, .nan, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         #expect(specials[0] == 0 && specials[1] == .infinity && specials[2] == .infinity && specials[3] == 0)
         #expect(specials[4].isNaN && specials[5] == 1)
         let logs = VectorMath.log(SIMD16<Float>(0, -1, .infinity, 1e-40, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1))
         #expect(logs[0] == -.infinity && logs[1].isNaN && logs[2] == .infinity)
         #expect(abs(Double(logs[3]) - Foundation.log(Double(Float(1e-40)))) < 1e-4)
-        #expect(VectorMath.sqrt(SIMD16<Float>(repeating: -1))[0].isNaN)
     }
 
     @Test func tanhSigmoidSoftplus() {

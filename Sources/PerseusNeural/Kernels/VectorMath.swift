@@ -10,10 +10,6 @@
 ///   positive x; log 0 = −∞, log(x < 0) = NaN, log(+∞) = +∞.
 /// - `log1p`: Goldberg's correction log(1+u)·u/((1+u)−1), accurate for tiny u.
 /// - `tanh`: the Cephes odd polynomial for |x| < 0.625, 1 − 2/(e^{2|x|}+1) above.
-/// - `sqrt`: reciprocal square root from the exponent-halving bit trick refined by two Newton
-///   steps, then one Newton (Heron) correction of √x = x·r: within 1 ulp. (The standard library's
-///   `squareRoot()` on SIMD vectors and in loops compiles to scalar `sqrtss` with a call to
-///   `sqrtf` for errno on Linux, which blocks vectorisation.) √0 = 0, √∞ = ∞, √(x < 0) = NaN.
 /// - `erfc`: the Chebyshev-fitted form of Press et al. (Numerical Recipes, §6.2, `erfcc`),
 ///   t·exp(−z² + P(t)) with t = 1/(1+|z|/2), relative error < 1.2·10⁻⁷ for every z in exact
 ///   arithmetic; in single precision the rounding of z² adds about z²·2⁻²⁴, so the normal tail
@@ -50,21 +46,6 @@ enum VectorMath {
         var result = er * unsafeBitCast(scaleBits, to: V.self) * 2
         result.replace(with: .infinity, where: x .> 88.7228391)
         return result
-    }
-
-    @_transparent
-    static func sqrt(_ x: V) -> V {
-        let bits = unsafeBitCast(x, to: U.self)
-        var r = unsafeBitCast(0x5F37_59DF &- (bits &>> 1), to: V.self)
-        let half = 0.5 * x
-        r = r * (1.5 - half * r * r)
-        r = r * (1.5 - half * r * r)
-        var s = x * r
-        s = s + 0.5 * r * (x - s * s)
-        s.replace(with: 0, where: x .== 0)
-        s.replace(with: .infinity, where: x .== .infinity)
-        s.replace(with: .nan, where: x .< 0)
-        return s
     }
 
     @_transparent

@@ -16,6 +16,11 @@ public protocol Module: AnyObject {
     var children: [(name: String, module: any Module)] { get }
     /// Whether the module is in training mode (batch statistics, dropout) or inference mode.
     var isTraining: Bool { get set }
+    /// This module's own integer state saved in checkpoints (e.g. a dropout layer's call
+    /// counter, which selects its next random stream), with local names.
+    var ownCounters: [(name: String, value: UInt64)] { get }
+    /// Sets one of `ownCounters`.
+    func setOwnCounter(_ name: String, to value: UInt64) throws
 }
 
 /// A module mapping one tensor to one tensor.
@@ -27,6 +32,32 @@ extension Module {
     public var ownParameters: [(name: String, parameter: Parameter)] { [] }
     public var ownStatistics: [(name: String, statistics: RunningStatistics)] { [] }
     public var children: [(name: String, module: any Module)] { [] }
+    public var ownCounters: [(name: String, value: UInt64)] { [] }
+    public func setOwnCounter(_ name: String, to value: UInt64) throws {
+        throw NeuralError.invalidArgument(operation: "setOwnCounter", detail: "\(type(of: self)) has no counter '\(name)'")
+    }
+
+    /// Every counter of the module and its submodules, with dotted names.
+    public var namedCounters: [(name: String, value: UInt64)] {
+        var out = ownCounters
+        for (childName, child) in children {
+            out += child.namedCounters.map { ("\(childName).\($0.name)", $0.value) }
+        }
+        return out
+    }
+
+    /// Sets the counter with dotted name `name`.
+    public func setCounter(_ name: String, to value: UInt64) throws {
+        if name.contains(".") {
+            // Child names may themselves contain dots ("blocks.3"): try the longest match first.
+            for (childName, child) in children.sorted(by: { $0.name.count > $1.name.count })
+            where name.hasPrefix(childName + ".") {
+                return try child.setCounter(String(name.dropFirst(childName.count + 1)), to: value)
+            }
+            throw NeuralError.invalidArgument(operation: "setCounter", detail: "no submodule for counter '\(name)'")
+        }
+        try setOwnCounter(name, to: value)
+    }
 
     /// Every parameter of the module and its submodules, depth first, with dotted names.
     public var namedParameters: [(name: String, parameter: Parameter)] {

@@ -64,7 +64,7 @@ struct LogFunction: ElementwiseFunction {
 }
 
 struct SqrtFunction: ElementwiseFunction {
-    @inline(__always) func value(_ x: V) -> V { VectorMath.sqrt(x) }
+    @inline(__always) func value(_ x: V) -> V { x.squareRoot() }
     @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * 0.5 / y }
     var gradientNeedsInput: Bool { false }
 }

@@ -205,7 +205,7 @@ public class Adam: Optimiser {
                     let vv = b2 * Vector.load(v + k) + c2 * gv * gv
                     Vector.store(mv, m + k)
                     Vector.store(vv, v + k)
-                    Vector.store(wv - stepSize * mv / (VectorMath.sqrt(vv) * invRootBc2 + eps), w + k)
+                    Vector.store(wv - stepSize * mv / (vv.squareRoot() * invRootBc2 + eps), w + k)
                     k &+= 16
                 }
                 if k < r.upperBound {
@@ -216,7 +216,7 @@ public class Adam: Optimiser {
                     let vv = b2 * Vector.loadPartial(v + k, n) + c2 * gv * gv
                     Vector.storePartial(mv, m + k, n)
                     Vector.storePartial(vv, v + k, n)
-                    Vector.storePartial(wv - stepSize * mv / (VectorMath.sqrt(vv) * invRootBc2 + eps), w + k, n)
+                    Vector.storePartial(wv - stepSize * mv / (vv.squareRoot() * invRootBc2 + eps), w + k, n)
                 }
             }
         }
