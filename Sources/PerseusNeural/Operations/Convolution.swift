@@ -20,6 +20,10 @@ struct ConvolutionPlan {
     /// Folds columns back into one sample, adding.
     var fold: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
 
+    /// Number of fixed sample groups whose weight gradients are summed separately (and then in
+    /// order); also the most threads the weight-gradient pass can use.
+    static let gradientSlots = 8
+
     /// Per-sample workspace size (floats) for one unfolded matrix.
     var columnsSize: Int { unfoldedRows * positions }
 }
@@ -47,17 +51,20 @@ extension ConvolutionPlan {
     /// Gradients of `convolve`: dW = Σ_n g_n·unfold(x_n)ᵀ and dx_n = fold(Wᵀ·g_n).
     func convolveBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                           weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
-        let blocks = parallelBlockCount(samples)
+        // The weight gradient is summed per fixed slot of samples and the slots are added in
+        // order, so the result does not depend on the number of threads.
+        let slots = Swift.min(samples, ConvolutionPlan.gradientSlots)
         let wSize = channels * unfoldedRows
-        let partialStorage = TensorStorage(uninitialized: blocks * wSize)
+        let partialStorage = TensorStorage(uninitialized: slots * wSize)
         defer { withExtendedLifetime(partialStorage) {} }
         let partials = partialStorage.pointer
-        if weightGradient != nil { partials.update(repeating: 0, count: blocks * wSize) }
-        parallelBlocks(samples) { block, b in
+        if weightGradient != nil { partials.update(repeating: 0, count: slots * wSize) }
+        parallelBlocks(slots) { slotRange, _ in
             let workspace = TensorStorage(uninitialized: columnsSize)
             defer { withExtendedLifetime(workspace) {} }
             let cols = workspace.pointer
-            for n in block {
+            for b in slotRange {
+            for n in (samples * b / slots)..<(samples * (b + 1) / slots) {
                 let gn = g + n * channelSidePerSample
                 if weightGradient != nil {
                     unfold(x + n * unfoldedSidePerSample, cols)
@@ -72,10 +79,11 @@ extension ConvolutionPlan {
                     fold(cols, dx)
                 }
             }
+            }
         }
         if let weightGradient {
             weightGradient.update(from: partials, count: wSize)
-            for b in 1..<Swift.max(blocks, 1) {
+            for b in 1..<Swift.max(slots, 1) {
                 Vector.map(partials + b * wSize, UnsafePointer(weightGradient), weightGradient, wSize) { $0 + $1 }
             }
         }
@@ -107,17 +115,20 @@ extension ConvolutionPlan {
     /// Gradients of `transposeConvolve`: with G_n = unfold(g_n), dx_n = W·G_n and dW = Σ_n x_n·G_nᵀ.
     func transposeConvolveBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                                    weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
-        let blocks = parallelBlockCount(samples)
+        // The weight gradient is summed per fixed slot of samples and the slots are added in
+        // order, so the result does not depend on the number of threads.
+        let slots = Swift.min(samples, ConvolutionPlan.gradientSlots)
         let wSize = channels * unfoldedRows
-        let partialStorage = TensorStorage(uninitialized: blocks * wSize)
+        let partialStorage = TensorStorage(uninitialized: slots * wSize)
         defer { withExtendedLifetime(partialStorage) {} }
         let partials = partialStorage.pointer
-        if weightGradient != nil { partials.update(repeating: 0, count: blocks * wSize) }
-        parallelBlocks(samples) { block, b in
+        if weightGradient != nil { partials.update(repeating: 0, count: slots * wSize) }
+        parallelBlocks(slots) { slotRange, _ in
             let workspace = TensorStorage(uninitialized: columnsSize)
             defer { withExtendedLifetime(workspace) {} }
             let cols = workspace.pointer
-            for n in block {
+            for b in slotRange {
+            for n in (samples * b / slots)..<(samples * (b + 1) / slots) {
                 unfold(g + n * unfoldedSidePerSample, cols)
                 if let inputGradient {
                     BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: positions, k: unfoldedRows,
@@ -129,10 +140,11 @@ extension ConvolutionPlan {
                               c: partials + b * wSize, ldc: unfoldedRows)
                 }
             }
+            }
         }
         if let weightGradient {
             weightGradient.update(from: partials, count: wSize)
-            for b in 1..<Swift.max(blocks, 1) {
+            for b in 1..<Swift.max(slots, 1) {
                 Vector.map(partials + b * wSize, UnsafePointer(weightGradient), weightGradient, wSize) { $0 + $1 }
             }
         }
