@@ -41,6 +41,17 @@ import PerseusCore
         #expect(abs(stats.variance.scalars[0] - (0.9 + 0.6)) < 1e-5)
         #expect(abs(y.scalars[0] - (1 - 4.5) / (5.25 + 1e-5).squareRoot()) < 1e-5)
         #expect(stats.batchesTracked == 1)
+        // A large offset (|mean| = 10⁴ σ) must not cost the variance its accuracy.
+        var r = RandomStream(seed: 3, purpose: .testing)
+        let offsetValues = (0..<4000).map { _ in Float(1000 + 0.1 * r.normal()) }
+        let sampleVariance: Double = {
+            let d = offsetValues.map(Double.init), mean = d.reduce(0, +) / 4000
+            return d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 3999
+        }()
+        let offsetStats = RunningStatistics(channels: 1)
+        _ = try batchNorm(try Tensor(shape: [40, 1, 100], values: offsetValues), scale: nil, shift: nil,
+                          statistics: offsetStats, training: true, momentum: 1)
+        #expect(abs(Double(offsetStats.variance.scalars[0]) - sampleVariance) < 1e-3 * sampleVariance)
         #expect(throws: NeuralError.self) {
             try batchNorm(try Tensor(zeros: [1, 2]), scale: nil, shift: nil, statistics: stats, training: true)
         }

@@ -58,6 +58,11 @@ import Testing
         #expect(worstRelative(-5, 6, { VectorMath.normalCDF($0) }, phi) < 3e-6)
         #expect(worstRelative(-12, -5, { VectorMath.normalCDF($0) }, phi) < 3e-5)
         #expect(worstUlps(grid(-4, 4), { VectorMath.normalPDF($0) }, density) <= 8)
+        #expect(worstRelative(0, 4, { VectorMath.erfc($0) }, { erfc($0) }) < 1.5e-6)
+        #expect(worstUlps(grid(-4, 0), { VectorMath.erfc($0) }, { erfc($0) }) <= 4)
+        let both = VectorMath.normalCDFAndDensity(SIMD16<Float>(repeating: -1.3))
+        #expect(both.cdf == VectorMath.normalCDF(SIMD16<Float>(repeating: -1.3)))
+        #expect(abs(Double(both.density[0]) - density(-1.3)) < 1e-7)
         #expect(worstRelative(-10, 10, { VectorMath.normalPDF($0) }, density) < 5e-6)
     }
 }

@@ -106,7 +106,10 @@ struct LeakyReluFunction: ElementwiseFunction {
 
 struct GeluFunction: ElementwiseFunction {
     @inline(__always) func value(_ x: V) -> V { x * VectorMath.normalCDF(x) }
-    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V { g * (VectorMath.normalCDF(x) + x * VectorMath.normalPDF(x)) }
+    @inline(__always) func gradient(_ g: V, _ x: V, _ y: V) -> V {
+        let (cdf, density) = VectorMath.normalCDFAndDensity(x)
+        return g * (cdf + x * density)
+    }
     var gradientNeedsInput: Bool { true }
 }
 

@@ -60,55 +60,59 @@ public func batchNorm(_ x: Tensor, scale: Tensor?, shift: Tensor?, statistics: R
     }
     let xp = UnsafePointer(x.storage.pointer)
     let y = TensorStorage(uninitialized: x.count)
-    let normalised = TensorStorage(uninitialized: x.count)   // x̂
-    let inverseStd = TensorStorage(uninitialized: channels)
+    let meanStorage = TensorStorage(uninitialized: channels), inverseStd = TensorStorage(uninitialized: channels)
+    let batchVariance = TensorStorage(uninitialized: channels)
     let gamma = scale.map { UnsafePointer($0.storage.pointer) }, beta = shift.map { UnsafePointer($0.storage.pointer) }
-    let yp = y.pointer, xh = normalised.pointer, inv = inverseStd.pointer
+    let yp = y.pointer, mu = meanStorage.pointer, inv = inverseStd.pointer, bv = batchVariance.pointer
     let runningMean = statistics.meanStorage.pointer, runningVariance = statistics.varianceStorage.pointer
-    let batchMean = TensorStorage(uninitialized: channels), batchVariance = TensorStorage(uninitialized: channels)
-    let bm = batchMean.pointer, bv = batchVariance.pointer
     parallelFor(channels) { c in
         var mean: Float, variance: Float
         if training {
-            var s = 0.0
-            for i in 0..<n { s += Vector.sum(xp + (i * channels + c) * positions, positions) }
-            mean = Float(s / Double(m))
-            var q = 0.0
-            let mv = SIMD16<Float>(repeating: mean)
+            // One pass of shifted sums: Σ(x − K) and Σ(x − K)² with K = the channel's first value,
+            // which avoids the cancellation of E[x²] − E[x]² when |mean| ≫ σ.
+            let k = xp[c * positions]
+            let kv = SIMD16<Float>(repeating: k)
+            var s1 = 0.0, s2 = 0.0
             for i in 0..<n {
                 let row = xp + (i * channels + c) * positions
-                var acc = SIMD16<Float>(repeating: 0)
-                var k = 0
-                while k &+ 16 <= positions { let d = Vector.load(row + k) - mv; acc += d * d; k &+= 16 }
-                if k < positions {
-                    var d = Vector.loadPartial(row + k, positions &- k) - mv
-                    for l in (positions &- k)..<16 { d[l] = 0 }
-                    acc += d * d
+                var start = 0
+                while start < positions {
+                    let len = Swift.min(4096, positions - start)
+                    var a1 = SIMD16<Float>(repeating: 0), a2 = SIMD16<Float>(repeating: 0)
+                    var j = 0
+                    while j &+ 16 <= len { let d = Vector.load(row + start + j) - kv; a1 += d; a2 += d * d; j &+= 16 }
+                    if j < len {
+                        var d = Vector.loadPartial(row + start + j, len &- j) - kv
+                        for l in (len &- j)..<16 { d[l] = 0 }
+                        a1 += d; a2 += d * d
+                    }
+                    s1 += Double(a1.sum()); s2 += Double(a2.sum())
+                    start += len
                 }
-                q += Double(acc.sum())
             }
-            variance = Float(q / Double(m))
-            bm[c] = mean
+            let d1 = s1 / Double(m)
+            mean = Float(Double(k) + d1)
+            variance = Float(Swift.max(s2 / Double(m) - d1 * d1, 0))
             bv[c] = variance
         } else {
             mean = runningMean[c]
             variance = runningVariance[c]
         }
         let istd = 1 / (variance + epsilon).squareRoot()
+        mu[c] = mean
         inv[c] = istd
-        let g = gamma?[c] ?? 1, b = beta?[c] ?? 0
-        let mv = SIMD16<Float>(repeating: mean), iv = SIMD16<Float>(repeating: istd)
-        let gv = SIMD16<Float>(repeating: g), bvv = SIMD16<Float>(repeating: b)
+        // y = a·x + b with a = γ/σ, b = β − μ·a.
+        let a = (gamma?[c] ?? 1) * istd, b = (beta?[c] ?? 0) - mean * a
+        let av = SIMD16<Float>(repeating: a), bvec = SIMD16<Float>(repeating: b)
         for i in 0..<n {
             let o = (i * channels + c) * positions
-            Vector.map(xp + o, xh + o, positions) { ($0 - mv) * iv }
-            Vector.map(UnsafePointer(xh + o), yp + o, positions) { $0 * gv + bvv }
+            Vector.map(xp + o, yp + o, positions) { $0 * av + bvec }
         }
     }
     if training {
         let unbiased = Float(m) / Float(m - 1)
         for c in 0..<channels {
-            runningMean[c] = (1 - momentum) * runningMean[c] + momentum * bm[c]
+            runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mu[c]
             runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * bv[c] * unbiased
         }
         statistics.batchesTracked += 1
@@ -119,35 +123,40 @@ public func batchNorm(_ x: Tensor, scale: Tensor?, shift: Tensor?, statistics: R
     return Tensor.result(shape: x.shape, storage: y, inputs: inputs) {
         let needX = x.requiresGradient, needScale = scale?.requiresGradient ?? false, needShift = shift?.requiresGradient ?? false
         let gammaValues = scale?.detached()
+        let xValues = x.detached()
         let xShape = x.shape
         return { g in
-            let gp = UnsafePointer(g.storage.pointer)
+            let gp = UnsafePointer(g.storage.pointer), xs = UnsafePointer(xValues.storage.pointer)
             let gx = needX ? TensorStorage(uninitialized: g.count) : nil
             let dGamma = TensorStorage(uninitialized: channels), dBeta = TensorStorage(uninitialized: channels)
             let gammaP = gammaValues.map { UnsafePointer($0.storage.pointer) }
             let dg = dGamma.pointer, db = dBeta.pointer
-            let xhat = UnsafePointer(normalised.pointer), istd = UnsafePointer(inverseStd.pointer)
+            let mu = UnsafePointer(meanStorage.pointer), istd = UnsafePointer(inverseStd.pointer)
             parallelFor(channels) { c in
+                // Σg and Σg·x in one pass; Σg·x̂ = (Σg·x − μ·Σg)/σ.
                 var sg = 0.0, sgx = 0.0
                 for i in 0..<n {
                     let o = (i * channels + c) * positions
                     sg += Vector.sum(gp + o, positions)
-                    sgx += Vector.dot(gp + o, xhat + o, positions)
+                    sgx += Vector.dot(gp + o, xs + o, positions)
                 }
-                dg[c] = Float(sgx)
+                let sgxhat = (sgx - Double(mu[c]) * sg) * Double(istd[c])
+                dg[c] = Float(sgxhat)
                 db[c] = Float(sg)
                 guard let gx else { return }
                 let k = (gammaP?[c] ?? 1) * istd[c]
+                let kv = SIMD16<Float>(repeating: k)
                 if training {
-                    // dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
-                    let kv = SIMD16<Float>(repeating: k)
-                    let mg = SIMD16<Float>(repeating: Float(sg / Double(m))), mgx = SIMD16<Float>(repeating: Float(sgx / Double(m)))
+                    // dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂)) = k·g + bx·x + c0 with x̂ = (x − μ)/σ.
+                    let mg = Float(sg / Double(m)), mgx = Float(sgxhat / Double(m))
+                    let bx = -k * istd[c] * mgx
+                    let c0 = -k * mg + k * istd[c] * mgx * mu[c]
+                    let bxv = SIMD16<Float>(repeating: bx), c0v = SIMD16<Float>(repeating: c0)
                     for i in 0..<n {
                         let o = (i * channels + c) * positions
-                        Vector.map(gp + o, xhat + o, gx.pointer + o, positions) { g, xh in kv * (g - mg - xh * mgx) }
+                        Vector.map(gp + o, xs + o, gx.pointer + o, positions) { g, x in kv * g + bxv * x + c0v }
                     }
                 } else {
-                    let kv = SIMD16<Float>(repeating: k)
                     for i in 0..<n {
                         let o = (i * channels + c) * positions
                         Vector.map(gp + o, gx.pointer + o, positions) { $0 * kv }
