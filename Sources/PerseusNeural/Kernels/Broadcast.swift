@@ -52,7 +52,7 @@ enum Broadcast {
     }
 
     /// z = f(a, b) with broadcasting to `out`.
-    static func binary(_ a: Tensor, _ b: Tensor, out: [Int], _ f: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> TensorStorage {
+    static func binary<F: VectorMap2>(_ a: Tensor, _ b: Tensor, out: [Int], _ f: F) -> TensorStorage {
         let count = Tensor.count(of: out)
         let z = TensorStorage(uninitialized: count)
         let pa = UnsafePointer(a.storage.pointer), pb = UnsafePointer(b.storage.pointer), pz = z.pointer
@@ -72,11 +72,9 @@ enum Broadcast {
             switch (ia != 0, ib != 0) {
             case (true, true): Vector.map(pa + oa, pb + ob, pz + oz, inner, f)
             case (true, false):
-                let v = SIMD16<Float>(repeating: pb[ob])
-                Vector.map(pa + oa, pz + oz, inner) { f($0, v) }
+                Vector.map(pa + oa, pz + oz, inner, RightScalar(f: f, v: SIMD16<Float>(repeating: pb[ob])))
             case (false, true):
-                let v = SIMD16<Float>(repeating: pa[oa])
-                Vector.map(pb + ob, pz + oz, inner) { f(v, $0) }
+                Vector.map(pb + ob, pz + oz, inner, LeftScalar(f: f, v: SIMD16<Float>(repeating: pa[oa])))
             case (false, false):
                 let r = f(SIMD16<Float>(repeating: pa[oa]), SIMD16<Float>(repeating: pb[ob]))[0]
                 (pz + oz).update(repeating: r, count: inner)
@@ -87,11 +85,9 @@ enum Broadcast {
                 switch (ia != 0, ib != 0) {
                 case (true, true): Vector.map(pa + r.lowerBound, pb + r.lowerBound, pz + r.lowerBound, r.count, f)
                 case (true, false):
-                    let v = SIMD16<Float>(repeating: pb[0])
-                    Vector.map(pa + r.lowerBound, pz + r.lowerBound, r.count) { f($0, v) }
+                    Vector.map(pa + r.lowerBound, pz + r.lowerBound, r.count, RightScalar(f: f, v: SIMD16<Float>(repeating: pb[0])))
                 case (false, true):
-                    let v = SIMD16<Float>(repeating: pa[0])
-                    Vector.map(pb + r.lowerBound, pz + r.lowerBound, r.count) { f(v, $0) }
+                    Vector.map(pb + r.lowerBound, pz + r.lowerBound, r.count, LeftScalar(f: f, v: SIMD16<Float>(repeating: pa[0])))
                 case (false, false):
                     let value = f(SIMD16<Float>(repeating: pa[0]), SIMD16<Float>(repeating: pb[0]))[0]
                     (pz + r.lowerBound).update(repeating: value, count: r.count)
@@ -143,7 +139,7 @@ enum Broadcast {
         var offset = 0
         while offset < count {
             if innerStride != 0 {
-                Vector.map(ps + offset, UnsafePointer(po + oo), po + oo, inner) { $0 + $1 }
+                Vector.accumulate(ps + offset, into: po + oo, inner)
             } else {
                 po[oo] += Float(Vector.sum(ps + offset, inner))
             }
@@ -163,6 +159,16 @@ enum Broadcast {
     static func expand(_ source: TensorStorage, from: [Int], to: [Int]) -> TensorStorage {
         if from == to { return source }
         let zero = Tensor(shape: [], storage: TensorStorage(zeros: 1))
-        return binary(Tensor(shape: from, storage: source), zero, out: to) { a, _ in a }
+        return binary(Tensor(shape: from, storage: source), zero, out: to, FirstMap())
     }
+}
+
+/// f(x, v) and f(v, x) for a fixed vector v.
+struct RightScalar<F: VectorMap2>: VectorMap1 {
+    let f: F, v: SIMD16<Float>
+    @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> { f(x, v) }
+}
+struct LeftScalar<F: VectorMap2>: VectorMap1 {
+    let f: F, v: SIMD16<Float>
+    @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> { f(v, x) }
 }

@@ -30,44 +30,87 @@ private func requireSameShape(_ a: Tensor, _ b: Tensor, _ op: String, _ names: (
     }
 }
 
-/// A per-element loss term ℓ(a, b) with partial derivatives, fused into one pass forward and one
-/// backward.
-private func pointwise(_ a: Tensor, _ b: Tensor,
-                       value: @escaping (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>,
-                       da: @escaping (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>,
-                       db: @escaping (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
+/// A per-element loss term ℓ(a, b) with its partial derivatives.
+protocol PointwiseLoss {
+    typealias V = SIMD16<Float>
+    func value(_ a: V, _ b: V) -> V
+    func derivativeA(_ a: V, _ b: V) -> V
+    func derivativeB(_ a: V, _ b: V) -> V
+}
+
+private struct LossValue<L: PointwiseLoss>: VectorMap2 {
+    let l: L
+    @inline(__always) func callAsFunction(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { l.value(a, b) }
+}
+private struct LossGradientA<L: PointwiseLoss>: VectorMap3 {
+    let l: L
+    @inline(__always) func callAsFunction(_ g: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { g * l.derivativeA(a, b) }
+}
+private struct LossGradientB<L: PointwiseLoss>: VectorMap3 {
+    let l: L
+    @inline(__always) func callAsFunction(_ g: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { g * l.derivativeB(a, b) }
+}
+
+/// The per-element terms of `loss`, fused into one pass forward and one backward.
+private func pointwise<L: PointwiseLoss>(_ a: Tensor, _ b: Tensor, _ loss: L) -> Tensor {
     let z = TensorStorage(uninitialized: a.count)
-    Vector.parallelMap(a.storage.pointer, b.storage.pointer, z.pointer, a.count, value)
+    Vector.parallelMap(a.storage.pointer, b.storage.pointer, z.pointer, a.count, LossValue(l: loss))
     return Tensor.result(shape: a.shape, storage: z, inputs: [a, b]) {
         let av = a.detached(), bv = b.detached()
         let needA = a.requiresGradient, needB = b.requiresGradient
         return { g in
-            [needA ? Tensor.combine(g, av, bv) { g, x, y in g * da(x, y) } : nil,
-             needB ? Tensor.combine(g, av, bv) { g, x, y in g * db(x, y) } : nil]
+            [needA ? Tensor.combine(g, av, bv, LossGradientA(l: loss)) : nil,
+             needB ? Tensor.combine(g, av, bv, LossGradientB(l: loss)) : nil]
         }
     }
+}
+
+private struct SquaredError: PointwiseLoss {
+    @inline(__always) func value(_ p: V, _ t: V) -> V { (p - t) * (p - t) }
+    @inline(__always) func derivativeA(_ p: V, _ t: V) -> V { 2 * (p - t) }
+    @inline(__always) func derivativeB(_ p: V, _ t: V) -> V { 2 * (t - p) }
+}
+
+private struct AbsoluteError: PointwiseLoss {
+    @inline(__always) func sign(_ d: V) -> V {
+        var s = V(repeating: 0)
+        s.replace(with: 1, where: d .> 0)
+        s.replace(with: -1, where: d .< 0)
+        return s
+    }
+    @inline(__always) func value(_ p: V, _ t: V) -> V { let d = p - t; return d.replacing(with: -d, where: d .< 0) }
+    @inline(__always) func derivativeA(_ p: V, _ t: V) -> V { sign(p - t) }
+    @inline(__always) func derivativeB(_ p: V, _ t: V) -> V { sign(t - p) }
+}
+
+private struct PoissonTerm: PointwiseLoss {
+    let e: V, stirling: Float
+    @inline(__always) func value(_ l: V, _ x: V) -> V {
+        let lx = VectorMath.log(x + e)
+        return l - x * VectorMath.log(l + e) + stirling * (x * lx - x + 0.5 * lx)
+    }
+    @inline(__always) func derivativeA(_ l: V, _ x: V) -> V { 1 - x / (l + e) }
+    @inline(__always) func derivativeB(_ l: V, _ x: V) -> V {
+        -VectorMath.log(l + e) + stirling * (VectorMath.log(x + e) + x / (x + e) - 1 + 0.5 / (x + e))
+    }
+}
+
+private struct GaussianKLTerm: PointwiseLoss {
+    @inline(__always) func value(_ m: V, _ lv: V) -> V { -0.5 * (1 + lv - m * m - VectorMath.exp(lv)) }
+    @inline(__always) func derivativeA(_ m: V, _ lv: V) -> V { m }
+    @inline(__always) func derivativeB(_ m: V, _ lv: V) -> V { 0.5 * (VectorMath.exp(lv) - 1) }
 }
 
 /// Mean squared error between `prediction` and `target` (same shape): (p − t)², reduced.
 public func meanSquaredError(_ prediction: Tensor, _ target: Tensor, reduction: LossReduction = .mean) throws -> Tensor {
     try requireSameShape(prediction, target, "meanSquaredError", ("prediction", "target"))
-    return pointwise(prediction, target, value: { ($0 - $1) * ($0 - $1) },
-                     da: { 2 * ($0 - $1) }, db: { 2 * ($1 - $0) }).reduced(by: reduction)
+    return pointwise(prediction, target, SquaredError()).reduced(by: reduction)
 }
 
 /// Mean absolute error |p − t|, reduced; the derivative at p = t is taken as 0.
 public func meanAbsoluteError(_ prediction: Tensor, _ target: Tensor, reduction: LossReduction = .mean) throws -> Tensor {
     try requireSameShape(prediction, target, "meanAbsoluteError", ("prediction", "target"))
-    @inline(__always) func sign(_ d: SIMD16<Float>) -> SIMD16<Float> {
-        var s = SIMD16<Float>(repeating: 0)
-        s.replace(with: 1, where: d .> 0)
-        s.replace(with: -1, where: d .< 0)
-        return s
-    }
-    return pointwise(prediction, target, value: { p, t in
-        let d = p - t
-        return d.replacing(with: -d, where: d .< 0)
-    }, da: { sign($0 - $1) }, db: { sign($1 - $0) }).reduced(by: reduction)
+    return pointwise(prediction, target, AbsoluteError()).reduced(by: reduction)
 }
 
 /// Poisson negative log-likelihood of observed `counts` x given expected counts (`rate`) λ, in
@@ -83,14 +126,8 @@ public func poissonNegativeLogLikelihood(rate: Tensor, counts: Tensor, epsilon: 
                                          includeStirlingTerm: Bool = true,
                                          reduction: LossReduction = .batchMean) throws -> Tensor {
     try requireSameShape(rate, counts, "poissonNegativeLogLikelihood", ("rate", "counts"))
-    let e = SIMD16<Float>(repeating: epsilon)
-    let stirling: Float = includeStirlingTerm ? 1 : 0
-    return pointwise(rate, counts, value: { l, x in
-        let lx = VectorMath.log(x + e)
-        return l - x * VectorMath.log(l + e) + stirling * (x * lx - x + 0.5 * lx)
-    }, da: { l, x in 1 - x / (l + e) }, db: { l, x in
-        -VectorMath.log(l + e) + stirling * (VectorMath.log(x + e) + x / (x + e) - 1 + 0.5 / (x + e))
-    }).reduced(by: reduction)
+    return pointwise(rate, counts, PoissonTerm(e: SIMD16<Float>(repeating: epsilon), stirling: includeStirlingTerm ? 1 : 0))
+        .reduced(by: reduction)
 }
 
 /// Gaussian negative log-likelihood of `target` under N(`mean`, `variance`), elementwise, as
@@ -138,8 +175,7 @@ public func gaussianNegativeLogLikelihood(mean: Tensor, target: Tensor, variance
 public func klDivergenceToStandardNormal(mean: Tensor, logVariance: Tensor,
                                          reduction: LossReduction = .batchMean) throws -> Tensor {
     try requireSameShape(mean, logVariance, "klDivergenceToStandardNormal", ("mean", "log variance"))
-    return pointwise(mean, logVariance, value: { m, lv in -0.5 * (1 + lv - m * m - VectorMath.exp(lv)) },
-                     da: { m, _ in m }, db: { _, lv in 0.5 * (VectorMath.exp(lv) - 1) }).reduced(by: reduction)
+    return pointwise(mean, logVariance, GaussianKLTerm()).reduced(by: reduction)
 }
 
 /// log N(z; 0, I) per sample for z `[N, d]`: −½·Σ z² − (d/2)·log 2π, shape `[N]`. With the

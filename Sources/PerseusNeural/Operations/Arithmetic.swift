@@ -20,7 +20,7 @@ extension Tensor {
     /// Elementwise sum, broadcasting.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try broadcastShape(a, b, "add")
-        let z = Broadcast.binary(a, b, out: out) { $0 + $1 }
+        let z = Broadcast.binary(a, b, out: out, AddMap())
         return result(shape: out, storage: z, inputs: [a, b]) {
             { g in [a.requiresGradient ? a.reduced(g) : nil, b.requiresGradient ? b.reduced(g) : nil] }
         }
@@ -29,7 +29,7 @@ extension Tensor {
     /// Elementwise difference, broadcasting.
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try broadcastShape(a, b, "subtract")
-        let z = Broadcast.binary(a, b, out: out) { $0 - $1 }
+        let z = Broadcast.binary(a, b, out: out, SubtractMap())
         return result(shape: out, storage: z, inputs: [a, b]) {
             { g in [a.requiresGradient ? a.reduced(g) : nil, b.requiresGradient ? b.reduced(g.negatedValues()) : nil] }
         }
@@ -38,11 +38,11 @@ extension Tensor {
     /// Elementwise product, broadcasting.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try broadcastShape(a, b, "multiply")
-        let z = Broadcast.binary(a, b, out: out) { $0 * $1 }
+        let z = Broadcast.binary(a, b, out: out, MultiplyMap())
         return result(shape: out, storage: z, inputs: [a, b]) {
             { g in
-                [a.requiresGradient ? a.reduced(Tensor(shape: out, storage: Broadcast.binary(g, b, out: out) { $0 * $1 })) : nil,
-                 b.requiresGradient ? b.reduced(Tensor(shape: out, storage: Broadcast.binary(g, a, out: out) { $0 * $1 })) : nil]
+                [a.requiresGradient ? a.reduced(Tensor(shape: out, storage: Broadcast.binary(g, b, out: out, MultiplyMap()))) : nil,
+                 b.requiresGradient ? b.reduced(Tensor(shape: out, storage: Broadcast.binary(g, a, out: out, MultiplyMap()))) : nil]
             }
         }
     }
@@ -50,15 +50,15 @@ extension Tensor {
     /// Elementwise quotient, broadcasting.
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try broadcastShape(a, b, "divide")
-        let z = Broadcast.binary(a, b, out: out) { $0 / $1 }
+        let z = Broadcast.binary(a, b, out: out, DivideMap())
         let quotient = Tensor(shape: out, storage: z)
         return result(shape: out, storage: z, inputs: [a, b]) {
             { g in
-                let gOverB = Tensor(shape: out, storage: Broadcast.binary(g, b, out: out) { $0 / $1 })
+                let gOverB = Tensor(shape: out, storage: Broadcast.binary(g, b, out: out, DivideMap()))
                 var gb: Tensor?
                 if b.requiresGradient {
                     // ∂(a/b)/∂b = −(a/b)/b, so the gradient is −(g/b)·(a/b).
-                    let p = Broadcast.binary(gOverB, quotient, out: out) { -$0 * $1 }
+                    let p = Broadcast.binary(gOverB, quotient, out: out, NegatedProductMap())
                     gb = b.reduced(Tensor(shape: out, storage: p))
                 }
                 return [a.requiresGradient ? a.reduced(gOverB) : nil, gb]
@@ -103,8 +103,7 @@ extension Tensor {
     /// scale·x + shift, elementwise.
     func affine(scale: Float, shift: Float) -> Tensor {
         let z = TensorStorage(uninitialized: count)
-        let sv = V(repeating: scale), tv = V(repeating: shift)
-        Vector.parallelMap(storage.pointer, z.pointer, count) { $0 * sv + tv }
+        Vector.parallelMap(storage.pointer, z.pointer, count, AffineMap(a: V(repeating: scale), b: V(repeating: shift)))
         return Tensor.result(shape: shape, storage: z, inputs: [self]) {
             { g in [scale == 1 ? g : g.scaledValues(by: scale)] }
         }
@@ -113,8 +112,7 @@ extension Tensor {
     /// scale·x, elementwise.
     func scaled(by scale: Float) -> Tensor {
         let z = TensorStorage(uninitialized: count)
-        let sv = V(repeating: scale)
-        Vector.parallelMap(storage.pointer, z.pointer, count) { $0 * sv }
+        Vector.parallelMap(storage.pointer, z.pointer, count, AffineMap(a: V(repeating: scale), b: .zero))
         return Tensor.result(shape: shape, storage: z, inputs: [self]) {
             { g in [g.scaledValues(by: scale)] }
         }
@@ -126,8 +124,7 @@ extension Tensor {
     /// s·x as a constant (for use inside pullbacks).
     func scaledValues(by s: Float) -> Tensor {
         let z = TensorStorage(uninitialized: count)
-        let sv = V(repeating: s)
-        Vector.parallelMap(storage.pointer, z.pointer, count) { $0 * sv }
+        Vector.parallelMap(storage.pointer, z.pointer, count, AffineMap(a: V(repeating: s), b: .zero))
         return Tensor(shape: shape, storage: z)
     }
 }

@@ -16,39 +16,70 @@ protocol ElementwiseFunction {
 extension Tensor {
     /// Applies `f` elementwise into fresh storage.
     @inline(__always)
-    func mapped(_ f: (SIMD16<Float>) -> SIMD16<Float>) -> TensorStorage {
+    func mapped<F: VectorMap1>(_ f: F) -> TensorStorage {
         let z = TensorStorage(uninitialized: count)
         Vector.parallelMap(storage.pointer, z.pointer, count, f)
         return z
     }
 
-    /// g ⊙ h(saved) as a constant, for pullbacks.
     @inline(__always)
-    static func combine(_ g: Tensor, _ saved: Tensor, _ f: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
+    func mapped(_ f: (SIMD16<Float>) -> SIMD16<Float>) -> TensorStorage {
+        withoutActuallyEscaping(f) { f in mapped(ClosureMap1(f: f)) }
+    }
+
+    /// f(g, saved) elementwise as a constant, for pullbacks.
+    @inline(__always)
+    static func combine<F: VectorMap2>(_ g: Tensor, _ saved: Tensor, _ f: F) -> Tensor {
         let z = TensorStorage(uninitialized: g.count)
         Vector.parallelMap(g.storage.pointer, saved.storage.pointer, z.pointer, g.count, f)
         return Tensor(shape: g.shape, storage: z)
     }
 
     @inline(__always)
-    static func combine(_ g: Tensor, _ s1: Tensor, _ s2: Tensor,
-                        _ f: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
+    static func combine<F: VectorMap3>(_ g: Tensor, _ s1: Tensor, _ s2: Tensor, _ f: F) -> Tensor {
         let z = TensorStorage(uninitialized: g.count)
         Vector.parallelMap(g.storage.pointer, s1.storage.pointer, s2.storage.pointer, z.pointer, g.count, f)
         return Tensor(shape: g.shape, storage: z)
     }
 
+    @inline(__always)
+    static func combine(_ g: Tensor, _ saved: Tensor, _ f: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
+        withoutActuallyEscaping(f) { f in combine(g, saved, ClosureMap2(f: f)) }
+    }
+
+    @inline(__always)
+    static func combine(_ g: Tensor, _ s1: Tensor, _ s2: Tensor,
+                        _ f: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>) -> Tensor {
+        withoutActuallyEscaping(f) { f in combine(g, s1, s2, ClosureMap3(f: f)) }
+    }
+
     /// f(x) recorded with f's derivative.
     func applying<F: ElementwiseFunction>(_ f: F) -> Tensor {
-        let y = Tensor(shape: shape, storage: mapped { f.value($0) })
+        let y = Tensor(shape: shape, storage: mapped(ForwardMap(f: f)))
         return Tensor.result(shape: shape, storage: y.storage, inputs: [self]) {
             if f.gradientNeedsInput {
                 let x = self.detached()
-                return { g in [Tensor.combine(g, x, y) { f.gradient($0, $1, $2) }] }
+                return { g in [Tensor.combine(g, x, y, GradientFromInput(f: f))] }
             }
-            return { g in [Tensor.combine(g, y) { f.gradient($0, .zero, $1) }] }
+            return { g in [Tensor.combine(g, y, GradientFromOutput(f: f))] }
         }
     }
+}
+
+/// An elementwise function and its derivative as vector maps.
+struct ForwardMap<F: ElementwiseFunction>: VectorMap1 {
+    let f: F
+    @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> { f.value(x) }
+}
+struct GradientFromInput<F: ElementwiseFunction>: VectorMap3 {
+    let f: F
+    @inline(__always) func callAsFunction(_ g: SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) -> SIMD16<Float> {
+        f.gradient(g, x, y)
+    }
+}
+struct GradientFromOutput<F: ElementwiseFunction>: VectorMap2 {
+    let f: F
+    @inline(__always) func callAsFunction(_ g: SIMD16<Float>, _ y: SIMD16<Float>) -> SIMD16<Float> { f.gradient(g, .zero, y) }
 }
 
 struct ExpFunction: ElementwiseFunction {

@@ -184,8 +184,8 @@ public func dropout(_ x: Tensor, probability: Float, stream: inout RandomStream)
     let p = Double(probability)
     for i in 0..<x.count { mask.pointer[i] = stream.uniform() < p ? 0 : keep }
     let maskTensor = Tensor(shape: x.shape, storage: mask)
-    let y = Tensor.combine(x.detached(), maskTensor) { $0 * $1 }
+    let y = Tensor.combine(x.detached(), maskTensor, MultiplyMap())
     return Tensor.result(shape: x.shape, storage: y.storage, inputs: [x]) {
-        { g in [Tensor.combine(g, maskTensor) { $0 * $1 }] }
+        { g in [Tensor.combine(g, maskTensor, MultiplyMap())] }
     }
 }
