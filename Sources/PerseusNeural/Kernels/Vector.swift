@@ -72,21 +72,41 @@ enum Vector {
         }
     }
 
+    /// Closure forms of `map` (inlined with the closure literal at each call site; do not pass
+    /// them a closure captured from elsewhere in a hot loop).
     @inline(__always)
     static func map(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ f: (V) -> V) {
-        withoutActuallyEscaping(f) { f in map(x, y, n, ClosureMap1(f: f)) }
+        var i = 0
+        while i &+ 16 <= n {
+            store(f(load(x + i)), y + i)
+            i &+= 16
+        }
+        if i < n { storePartial(f(loadPartial(x + i, n &- i)), y + i, n &- i) }
     }
 
     @inline(__always)
     static func map(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ z: UnsafeMutablePointer<Float>, _ n: Int,
                     _ f: (V, V) -> V) {
-        withoutActuallyEscaping(f) { f in map(x, y, z, n, ClosureMap2(f: f)) }
+        var i = 0
+        while i &+ 16 <= n {
+            store(f(load(x + i), load(y + i)), z + i)
+            i &+= 16
+        }
+        if i < n { storePartial(f(loadPartial(x + i, n &- i), loadPartial(y + i, n &- i)), z + i, n &- i) }
     }
 
     @inline(__always)
     static func map(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ z: UnsafePointer<Float>,
                     _ w: UnsafeMutablePointer<Float>, _ n: Int, _ f: (V, V, V) -> V) {
-        withoutActuallyEscaping(f) { f in map(x, y, z, w, n, ClosureMap3(f: f)) }
+        var i = 0
+        while i &+ 16 <= n {
+            store(f(load(x + i), load(y + i), load(z + i)), w + i)
+            i &+= 16
+        }
+        if i < n {
+            let m = n &- i
+            storePartial(f(loadPartial(x + i, m), loadPartial(y + i, m), loadPartial(z + i, m)), w + i, m)
+        }
     }
 
     /// Parallel `map` for large arrays (split at multiples of 16 elements). The function is a
@@ -156,6 +176,33 @@ enum Vector {
         while i &+ 16 <= n { acc += load(x + i); i &+= 16 }
         if i < n { acc += loadPartial(x + i, n &- i) }
         return acc.sum()
+    }
+
+    /// (Σ x[i], Σ x[i]·y[i]) in one pass, in the same blocked order as `sum` and `dot`.
+    @inline(__always)
+    static func sumAndDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> (Double, Double) {
+        var total = 0.0, products = 0.0
+        var start = 0
+        while start < n {
+            let m = min(4096, n - start)
+            var a = V(repeating: 0), b = V(repeating: 0)
+            var i = 0
+            while i &+ 16 <= m {
+                let xv = load(x + start + i)
+                a += xv
+                b += xv * load(y + start + i)
+                i &+= 16
+            }
+            if i < m {
+                let xv = loadPartial(x + start + i, m &- i)
+                a += xv
+                b += xv * loadPartial(y + start + i, m &- i)
+            }
+            total += Double(a.sum())
+            products += Double(b.sum())
+            start += m
+        }
+        return (total, products)
     }
 
     /// Σ x[i]·y[i] in the same blocked order as `sum`.

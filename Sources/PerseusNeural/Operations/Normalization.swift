@@ -137,8 +137,9 @@ public func batchNorm(_ x: Tensor, scale: Tensor?, shift: Tensor?, statistics: R
                 var sg = 0.0, sgx = 0.0
                 for i in 0..<n {
                     let o = (i * channels + c) * positions
-                    sg += Vector.sum(gp + o, positions)
-                    sgx += Vector.dot(gp + o, xs + o, positions)
+                    let (s, d) = Vector.sumAndDot(gp + o, xs + o, positions)
+                    sg += s
+                    sgx += d
                 }
                 let sgxhat = (sgx - Double(mu[c]) * sg) * Double(istd[c])
                 dg[c] = Float(sgxhat)
