@@ -10,7 +10,7 @@ import COpenBLAS
 /// (measured: two threads ran the VAE benchmark slower than one before this change).
 enum BLAS {
     /// Products below this many multiply–adds run on one thread.
-    static let parallelThreshold = 1 << 21
+    static let parallelThreshold = 1 << 19
 
     /// C[m×n] = α·op(A)·op(B) + β·C with op(X) = Xᵀ when the flag is set; row-major storage with
     /// leading dimensions `lda`, `ldb`, `ldc`.

@@ -1,15 +1,14 @@
 import COpenBLAS
 import Dispatch
 
-/// The number of threads the neural engine uses: OpenBLAS's thread count, which is also the
-/// number of workers that elementwise loops, im2col/col2im and per-sample convolution work are
-/// split over.
+/// The number of threads the neural engine uses for matrix products (split into panels),
+/// elementwise loops, im2col/col2im and per-sample convolution work.
 ///
-/// OpenBLAS keeps this setting process-wide (it reads `OPENBLAS_NUM_THREADS` at start-up and
-/// `openblas_set_num_threads` changes it); Perseus keeps no copy of its own, so the two can never
-/// disagree. Results do not depend on the thread count beyond float rounding: elementwise work is
-/// split at fixed boundaries, and reductions add partial sums over fixed-size blocks in a fixed
-/// order whatever the number of threads.
+/// The setting is OpenBLAS's process-wide thread count (`OPENBLAS_NUM_THREADS` at start-up, then
+/// `openblas_set_num_threads`); Perseus keeps no copy of its own. The engine itself calls OpenBLAS
+/// single-threaded (see `BLAS`) and does the threading. Results do not depend on the thread count:
+/// split points are fixed, reductions add partial sums over fixed-size blocks in a fixed order,
+/// and convolution weight gradients are summed over fixed groups of samples.
 public enum ComputeThreads {
     /// The current thread count (≥ 1).
     public static var count: Int { max(1, Int(openblas_get_num_threads())) }
