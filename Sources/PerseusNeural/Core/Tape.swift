@@ -86,13 +86,6 @@ public func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
 }
 
 extension Tensor {
-    /// Whether an operation on these inputs must be recorded.
-    static func recording(_ inputs: Tensor...) -> Bool {
-        var any = false
-        for input in inputs where input.node != nil { any = true; break }
-        return any && GradientRecording.isEnabled
-    }
-
     /// The result of an operation: recorded with the pullback made by `makePullback` when some
     /// input is differentiable and recording is on, otherwise a plain constant.
     static func result(shape: [Int], storage: TensorStorage, inputs: [Tensor],

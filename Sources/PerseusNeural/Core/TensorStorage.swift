@@ -119,6 +119,13 @@ final class BufferCache: @unchecked Sendable {
         Foundation.free(pointer)
     }
 
+    /// Bytes held in the cache.
+    var bytesCached: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return cachedBytes
+    }
+
     /// Returns every cached buffer to the system.
     func trim() {
         lock.lock()
@@ -128,4 +135,13 @@ final class BufferCache: @unchecked Sendable {
         lock.unlock()
         for p in all { Foundation.free(p) }
     }
+}
+
+/// The engine's cache of freed tensor buffers (see `BufferCache`).
+public enum NeuralMemory {
+    /// Bytes of freed tensor buffers kept for reuse.
+    public static var cachedBytes: Int { BufferCache.shared.bytesCached }
+
+    /// Returns the cached buffers to the system (e.g. after training, before other work).
+    public static func releaseCachedBuffers() { BufferCache.shared.trim() }
 }

@@ -92,6 +92,3 @@ func parallelBlocks(_ count: Int, _ body: (Range<Int>, Int) -> Void) -> Int {
     }
     return threads
 }
-
-/// The number of blocks `parallelBlocks(count, …)` will use.
-func parallelBlockCount(_ count: Int) -> Int { max(1, min(ComputeThreads.count, count)) }
