@@ -27,13 +27,14 @@ struct Window1D: Equatable {
 /// im2col / col2im: unfolding the receptive fields of a convolution into the columns of a matrix
 /// so that the convolution becomes one matrix product (and folding them back, summing overlaps).
 enum Unfold {
-    /// cols[(c·K + k), t] = x[c, t·s − p + k·d] (0 outside), for `positions` values of t.
+    /// cols[(c·K + k), t] = x[c, t·s − p + k·d] (0 outside), for `positions` values of t; rows
+    /// of `cols` are `ld` floats apart (≥ positions, so several samples can sit side by side).
     static func im2col1D(_ x: UnsafePointer<Float>, channels: Int, length: Int, window w: Window1D, positions: Int,
-                         into cols: UnsafeMutablePointer<Float>) {
+                         into cols: UnsafeMutablePointer<Float>, ld: Int) {
         for c in 0..<channels {
             let xc = x + c * length
             for k in 0..<w.kernel {
-                let row = cols + (c * w.kernel + k) * positions
+                let row = cols + (c * w.kernel + k) * ld
                 let valid = w.validRange(tap: k, length: length, positions: positions)
                 if valid.lowerBound > 0 { row.update(repeating: 0, count: valid.lowerBound) }
                 if valid.upperBound < positions { (row + valid.upperBound).update(repeating: 0, count: positions - valid.upperBound) }
@@ -53,11 +54,11 @@ enum Unfold {
 
     /// x[c, t·s − p + k·d] += cols[(c·K + k), t]; `x` must be initialised (usually to zero).
     static func col2im1D(_ cols: UnsafePointer<Float>, channels: Int, length: Int, window w: Window1D, positions: Int,
-                         into x: UnsafeMutablePointer<Float>) {
+                         into x: UnsafeMutablePointer<Float>, ld: Int) {
         for c in 0..<channels {
             let xc = x + c * length
             for k in 0..<w.kernel {
-                let row = cols + (c * w.kernel + k) * positions
+                let row = cols + (c * w.kernel + k) * ld
                 let valid = w.validRange(tap: k, length: length, positions: positions)
                 let offset = k * w.dilation - w.padding
                 if w.stride == 1 {
@@ -78,15 +79,14 @@ enum Unfold {
     /// 2-D unfolding: cols[((c·KH + i)·KW + j), oh·OW + ow] = x[c, oh·sh − ph + i·dh, ow·sw − pw + j·dw].
     static func im2col2D(_ x: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
                          vertical v: Window1D, horizontal h: Window1D, outHeight: Int, outWidth: Int,
-                         into cols: UnsafeMutablePointer<Float>) {
-        let plane = outHeight * outWidth
+                         into cols: UnsafeMutablePointer<Float>, ld: Int) {
         for c in 0..<channels {
             let xc = x + c * height * width
             for i in 0..<v.kernel {
                 let rows = v.validRange(tap: i, length: height, positions: outHeight)
                 let rowOffset = i * v.dilation - v.padding
                 for j in 0..<h.kernel {
-                    let dst = cols + ((c * v.kernel + i) * h.kernel + j) * plane
+                    let dst = cols + ((c * v.kernel + i) * h.kernel + j) * ld
                     let columns = h.validRange(tap: j, length: width, positions: outWidth)
                     let colOffset = j * h.dilation - h.padding
                     if rows.lowerBound > 0 { dst.update(repeating: 0, count: rows.lowerBound * outWidth) }
@@ -117,15 +117,14 @@ enum Unfold {
     /// Folds 2-D columns back, adding into `x` (which must be initialised).
     static func col2im2D(_ cols: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
                          vertical v: Window1D, horizontal h: Window1D, outHeight: Int, outWidth: Int,
-                         into x: UnsafeMutablePointer<Float>) {
-        let plane = outHeight * outWidth
+                         into x: UnsafeMutablePointer<Float>, ld: Int) {
         for c in 0..<channels {
             let xc = x + c * height * width
             for i in 0..<v.kernel {
                 let rows = v.validRange(tap: i, length: height, positions: outHeight)
                 let rowOffset = i * v.dilation - v.padding
                 for j in 0..<h.kernel {
-                    let src = cols + ((c * v.kernel + i) * h.kernel + j) * plane
+                    let src = cols + ((c * v.kernel + i) * h.kernel + j) * ld
                     let columns = h.validRange(tap: j, length: width, positions: outWidth)
                     let colOffset = j * h.dilation - h.padding
                     if columns.isEmpty { continue }

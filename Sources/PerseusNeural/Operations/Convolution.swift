@@ -1,7 +1,9 @@
-/// Convolutions as matrix products over unfolded receptive fields (im2col), one sample per step
-/// so that the unfolded matrix stays in cache, samples spread over the compute threads (each with
-/// single-threaded BLAS). Layouts and output-size formulas are PyTorch's (`Conv1d`,
-/// `ConvTranspose1d`, `Conv2d`; cross-correlation, no kernel flip; groups = 1).
+/// Convolutions as matrix products over unfolded receptive fields (im2col). Samples are spread
+/// over the compute threads (each with single-threaded BLAS) and unfolded a few at a time, side by
+/// side in one matrix: enough columns that packing the weight matrix is amortised over a large
+/// product, few enough that the unfolded matrix stays in cache. Layouts and output-size formulas
+/// are PyTorch's (`Conv1d`, `ConvTranspose1d`, `Conv2d`; cross-correlation, no kernel flip;
+/// groups = 1).
 struct ConvolutionPlan {
     /// Batch size.
     var samples: Int
@@ -9,41 +11,89 @@ struct ConvolutionPlan {
     /// transposed convolution) and on the other side (`channels × positions`).
     var unfoldedSidePerSample: Int
     var channelSidePerSample: Int
-    /// Rows of the unfolded matrix (channels × kernel taps) and its columns (window positions).
+    /// Rows of the unfolded matrix (channels × kernel taps) and its columns per sample (window
+    /// positions).
     var unfoldedRows: Int
     var positions: Int
     /// Channels on the side that is *not* unfolded (output channels of a convolution, input
     /// channels of a transposed convolution).
     var channels: Int
-    /// Unfolds one sample (of the unfolded side) into `unfoldedRows × positions` columns.
-    var unfold: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
-    /// Folds columns back into one sample, adding.
-    var fold: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    /// Unfolds one sample (of the unfolded side) into `unfoldedRows` rows of `positions` columns,
+    /// rows `ld` floats apart.
+    var unfold: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    /// Folds one sample's columns (rows `ld` apart) back, adding.
+    var fold: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
 
     /// Number of fixed sample groups whose weight gradients are summed separately (and then in
     /// order); also the most threads the weight-gradient pass can use.
     static let gradientSlots = 8
 
-    /// Per-sample workspace size (floats) for one unfolded matrix.
-    var columnsSize: Int { unfoldedRows * positions }
+    /// Samples unfolded side by side per matrix product: about 1024 columns, at most 2 MiB of
+    /// unfolded matrix, at most 16 samples.
+    var groupSize: Int {
+        let byColumns = Swift.max(1, 1024 / Swift.max(positions, 1))
+        let byCache = Swift.max(1, (1 << 19) / Swift.max(unfoldedRows * positions, 1))
+        return Swift.min(byColumns, byCache, 16)
+    }
+}
+
+/// Copies `count` samples' `[rows, positions]` blocks (each sample `stride` floats apart in `source`)
+/// side by side into `[rows, count·positions]`, or back.
+@inline(__always)
+private func gather(_ source: UnsafePointer<Float>, stride: Int, count: Int, rows: Int, positions: Int,
+                    into destination: UnsafeMutablePointer<Float>) {
+    let ld = count * positions
+    for j in 0..<count {
+        for r in 0..<rows {
+            (destination + r * ld + j * positions).update(from: source + j * stride + r * positions, count: positions)
+        }
+    }
+}
+
+@inline(__always)
+private func scatter(_ source: UnsafePointer<Float>, count: Int, rows: Int, positions: Int,
+                     into destination: UnsafeMutablePointer<Float>, stride: Int, bias: UnsafePointer<Float>?) {
+    let ld = count * positions
+    for j in 0..<count {
+        for r in 0..<rows {
+            let dst = destination + j * stride + r * positions, src = source + r * ld + j * positions
+            if let bias {
+                let b = SIMD16<Float>(repeating: bias[r])
+                Vector.map(src, dst, positions) { $0 + b }
+            } else {
+                dst.update(from: src, count: positions)
+            }
+        }
+    }
 }
 
 extension ConvolutionPlan {
     /// y_n = W·unfold(x_n) + b: W is `[channels, unfoldedRows]`, y is `[N, channels, positions]`.
     func convolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                   into y: UnsafeMutablePointer<Float>) {
-        parallelBlocks(samples) { block, _ in
-            let workspace = TensorStorage(uninitialized: columnsSize)
-            defer { withExtendedLifetime(workspace) {} }
-            let cols = workspace.pointer
-            for n in block {
-                let yn = y + n * channelSidePerSample
-                unfold(x + n * unfoldedSidePerSample, cols)
-                if let bias {
-                    for c in 0..<channels { (yn + c * positions).update(repeating: bias[c], count: positions) }
+        let group = groupSize
+        let groups = (samples + group - 1) / group
+        parallelBlocks(groups) { groupRange, _ in
+            let colsStorage = TensorStorage(uninitialized: unfoldedRows * group * positions)
+            let outStorage = TensorStorage(uninitialized: group > 1 ? channels * group * positions : 0)
+            defer { withExtendedLifetime((colsStorage, outStorage)) {} }
+            let cols = colsStorage.pointer, out = outStorage.pointer
+            for gi in groupRange {
+                let first = gi * group, count = Swift.min(group, samples - first), ld = count * positions
+                for j in 0..<count { unfold(x + (first + j) * unfoldedSidePerSample, cols + j * positions, ld) }
+                if count == 1 {
+                    let yn = y + first * channelSidePerSample
+                    if let bias {
+                        for c in 0..<channels { (yn + c * positions).update(repeating: bias[c], count: positions) }
+                    }
+                    BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: positions, k: unfoldedRows,
+                              a: w, lda: unfoldedRows, b: cols, ldb: positions, beta: bias == nil ? 0 : 1, c: yn, ldc: positions)
+                } else {
+                    BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: ld, k: unfoldedRows,
+                              a: w, lda: unfoldedRows, b: cols, ldb: ld, c: out, ldc: ld)
+                    scatter(out, count: count, rows: channels, positions: positions,
+                            into: y + first * channelSidePerSample, stride: channelSidePerSample, bias: bias)
                 }
-                BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: positions, k: unfoldedRows,
-                          a: w, lda: unfoldedRows, b: cols, ldb: positions, beta: bias == nil ? 0 : 1, c: yn, ldc: positions)
             }
         }
     }
@@ -51,42 +101,50 @@ extension ConvolutionPlan {
     /// Gradients of `convolve`: dW = Σ_n g_n·unfold(x_n)ᵀ and dx_n = fold(Wᵀ·g_n).
     func convolveBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                           weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
-        // The weight gradient is summed per fixed slot of samples and the slots are added in
-        // order, so the result does not depend on the number of threads.
+        // The weight gradient is summed per fixed slot of samples (in fixed groups within a slot)
+        // and the slots are added in order, so the result does not depend on the thread count.
         let slots = Swift.min(samples, ConvolutionPlan.gradientSlots)
+        let group = groupSize
         let wSize = channels * unfoldedRows
         let partialStorage = TensorStorage(uninitialized: slots * wSize)
         defer { withExtendedLifetime(partialStorage) {} }
         let partials = partialStorage.pointer
         if weightGradient != nil { partials.update(repeating: 0, count: slots * wSize) }
         parallelBlocks(slots) { slotRange, _ in
-            let workspace = TensorStorage(uninitialized: columnsSize)
-            defer { withExtendedLifetime(workspace) {} }
-            let cols = workspace.pointer
-            for b in slotRange {
-            for n in (samples * b / slots)..<(samples * (b + 1) / slots) {
-                let gn = g + n * channelSidePerSample
-                if weightGradient != nil {
-                    unfold(x + n * unfoldedSidePerSample, cols)
-                    BLAS.gemm(transposeA: false, transposeB: true, m: channels, n: unfoldedRows, k: positions,
-                              a: gn, lda: positions, b: cols, ldb: positions, beta: 1, c: partials + b * wSize, ldc: unfoldedRows)
+            let colsStorage = TensorStorage(uninitialized: unfoldedRows * group * positions)
+            let gStorage = TensorStorage(uninitialized: group > 1 ? channels * group * positions : 0)
+            defer { withExtendedLifetime((colsStorage, gStorage)) {} }
+            let cols = colsStorage.pointer, gathered = gStorage.pointer
+            for slot in slotRange {
+                let lo = samples * slot / slots, hi = samples * (slot + 1) / slots
+                for first in stride(from: lo, to: hi, by: group) {
+                    let count = Swift.min(group, hi - first), ld = count * positions
+                    let gBlock: UnsafePointer<Float>
+                    if count == 1 {
+                        gBlock = g + first * channelSidePerSample
+                    } else {
+                        gather(g + first * channelSidePerSample, stride: channelSidePerSample, count: count, rows: channels,
+                               positions: positions, into: gathered)
+                        gBlock = UnsafePointer(gathered)
+                    }
+                    if weightGradient != nil {
+                        for j in 0..<count { unfold(x + (first + j) * unfoldedSidePerSample, cols + j * positions, ld) }
+                        BLAS.gemm(transposeA: false, transposeB: true, m: channels, n: unfoldedRows, k: ld,
+                                  a: gBlock, lda: ld, b: cols, ldb: ld, beta: 1, c: partials + slot * wSize, ldc: unfoldedRows)
+                    }
+                    if let inputGradient {
+                        BLAS.gemm(transposeA: true, transposeB: false, m: unfoldedRows, n: ld, k: channels,
+                                  a: w, lda: unfoldedRows, b: gBlock, ldb: ld, c: cols, ldc: ld)
+                        for j in 0..<count {
+                            let dx = inputGradient + (first + j) * unfoldedSidePerSample
+                            dx.update(repeating: 0, count: unfoldedSidePerSample)
+                            fold(cols + j * positions, dx, ld)
+                        }
+                    }
                 }
-                if let inputGradient {
-                    BLAS.gemm(transposeA: true, transposeB: false, m: unfoldedRows, n: positions, k: channels,
-                              a: w, lda: unfoldedRows, b: gn, ldb: positions, c: cols, ldc: positions)
-                    let dx = inputGradient + n * unfoldedSidePerSample
-                    dx.update(repeating: 0, count: unfoldedSidePerSample)
-                    fold(cols, dx)
-                }
-            }
             }
         }
-        if let weightGradient {
-            weightGradient.update(from: partials, count: wSize)
-            for b in 1..<Swift.max(slots, 1) {
-                Vector.map(partials + b * wSize, UnsafePointer(weightGradient), weightGradient, wSize) { $0 + $1 }
-            }
-        }
+        if let weightGradient { sumSlots(partials, slots: slots, size: wSize, into: weightGradient) }
     }
 
     /// Transposed convolution: y_n = fold(Wᵀ·x_n) + b with W `[channels, unfoldedRows]` (PyTorch's
@@ -94,20 +152,34 @@ extension ConvolutionPlan {
     func transposeConvolve(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                            outputChannels: Int, into y: UnsafeMutablePointer<Float>) {
         let perChannel = unfoldedSidePerSample / Swift.max(outputChannels, 1)
-        parallelBlocks(samples) { block, _ in
-            let workspace = TensorStorage(uninitialized: columnsSize)
-            defer { withExtendedLifetime(workspace) {} }
-            let cols = workspace.pointer
-            for n in block {
-                BLAS.gemm(transposeA: true, transposeB: false, m: unfoldedRows, n: positions, k: channels,
-                          a: w, lda: unfoldedRows, b: x + n * channelSidePerSample, ldb: positions, c: cols, ldc: positions)
-                let yn = y + n * unfoldedSidePerSample
-                if let bias {
-                    for c in 0..<outputChannels { (yn + c * perChannel).update(repeating: bias[c], count: perChannel) }
+        let group = groupSize
+        let groups = (samples + group - 1) / group
+        parallelBlocks(groups) { groupRange, _ in
+            let colsStorage = TensorStorage(uninitialized: unfoldedRows * group * positions)
+            let xStorage = TensorStorage(uninitialized: group > 1 ? channels * group * positions : 0)
+            defer { withExtendedLifetime((colsStorage, xStorage)) {} }
+            let cols = colsStorage.pointer, gathered = xStorage.pointer
+            for gi in groupRange {
+                let first = gi * group, count = Swift.min(group, samples - first), ld = count * positions
+                let xBlock: UnsafePointer<Float>
+                if count == 1 {
+                    xBlock = x + first * channelSidePerSample
                 } else {
-                    yn.update(repeating: 0, count: unfoldedSidePerSample)
+                    gather(x + first * channelSidePerSample, stride: channelSidePerSample, count: count, rows: channels,
+                           positions: positions, into: gathered)
+                    xBlock = UnsafePointer(gathered)
                 }
-                fold(cols, yn)
+                BLAS.gemm(transposeA: true, transposeB: false, m: unfoldedRows, n: ld, k: channels,
+                          a: w, lda: unfoldedRows, b: xBlock, ldb: ld, c: cols, ldc: ld)
+                for j in 0..<count {
+                    let yn = y + (first + j) * unfoldedSidePerSample
+                    if let bias {
+                        for c in 0..<outputChannels { (yn + c * perChannel).update(repeating: bias[c], count: perChannel) }
+                    } else {
+                        yn.update(repeating: 0, count: unfoldedSidePerSample)
+                    }
+                    fold(cols + j * positions, yn, ld)
+                }
             }
         }
     }
@@ -115,39 +187,57 @@ extension ConvolutionPlan {
     /// Gradients of `transposeConvolve`: with G_n = unfold(g_n), dx_n = W·G_n and dW = Σ_n x_n·G_nᵀ.
     func transposeConvolveBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                                    weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
-        // The weight gradient is summed per fixed slot of samples and the slots are added in
-        // order, so the result does not depend on the number of threads.
         let slots = Swift.min(samples, ConvolutionPlan.gradientSlots)
+        let group = groupSize
         let wSize = channels * unfoldedRows
         let partialStorage = TensorStorage(uninitialized: slots * wSize)
         defer { withExtendedLifetime(partialStorage) {} }
         let partials = partialStorage.pointer
         if weightGradient != nil { partials.update(repeating: 0, count: slots * wSize) }
         parallelBlocks(slots) { slotRange, _ in
-            let workspace = TensorStorage(uninitialized: columnsSize)
-            defer { withExtendedLifetime(workspace) {} }
-            let cols = workspace.pointer
-            for b in slotRange {
-            for n in (samples * b / slots)..<(samples * (b + 1) / slots) {
-                unfold(g + n * unfoldedSidePerSample, cols)
-                if let inputGradient {
-                    BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: positions, k: unfoldedRows,
-                              a: w, lda: unfoldedRows, b: cols, ldb: positions, c: inputGradient + n * channelSidePerSample, ldc: positions)
+            let colsStorage = TensorStorage(uninitialized: unfoldedRows * group * positions)
+            let bufferStorage = TensorStorage(uninitialized: group > 1 ? channels * group * positions : 0)
+            defer { withExtendedLifetime((colsStorage, bufferStorage)) {} }
+            let cols = colsStorage.pointer, buffer = bufferStorage.pointer
+            for slot in slotRange {
+                let lo = samples * slot / slots, hi = samples * (slot + 1) / slots
+                for first in stride(from: lo, to: hi, by: group) {
+                    let count = Swift.min(group, hi - first), ld = count * positions
+                    for j in 0..<count { unfold(g + (first + j) * unfoldedSidePerSample, cols + j * positions, ld) }
+                    if let inputGradient {
+                        if count == 1 {
+                            BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: positions, k: unfoldedRows,
+                                      a: w, lda: unfoldedRows, b: cols, ldb: positions,
+                                      c: inputGradient + first * channelSidePerSample, ldc: positions)
+                        } else {
+                            BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: ld, k: unfoldedRows,
+                                      a: w, lda: unfoldedRows, b: cols, ldb: ld, c: buffer, ldc: ld)
+                            scatter(buffer, count: count, rows: channels, positions: positions,
+                                    into: inputGradient + first * channelSidePerSample, stride: channelSidePerSample, bias: nil)
+                        }
+                    }
+                    if weightGradient != nil {
+                        let xBlock: UnsafePointer<Float>
+                        if count == 1 {
+                            xBlock = x + first * channelSidePerSample
+                        } else {
+                            gather(x + first * channelSidePerSample, stride: channelSidePerSample, count: count, rows: channels,
+                                   positions: positions, into: buffer)
+                            xBlock = UnsafePointer(buffer)
+                        }
+                        BLAS.gemm(transposeA: false, transposeB: true, m: channels, n: unfoldedRows, k: ld,
+                                  a: xBlock, lda: ld, b: cols, ldb: ld, beta: 1, c: partials + slot * wSize, ldc: unfoldedRows)
+                    }
                 }
-                if weightGradient != nil {
-                    BLAS.gemm(transposeA: false, transposeB: true, m: channels, n: unfoldedRows, k: positions,
-                              a: x + n * channelSidePerSample, lda: positions, b: cols, ldb: positions, beta: 1,
-                              c: partials + b * wSize, ldc: unfoldedRows)
-                }
-            }
             }
         }
-        if let weightGradient {
-            weightGradient.update(from: partials, count: wSize)
-            for b in 1..<Swift.max(slots, 1) {
-                Vector.map(partials + b * wSize, UnsafePointer(weightGradient), weightGradient, wSize) { $0 + $1 }
-            }
-        }
+        if let weightGradient { sumSlots(partials, slots: slots, size: wSize, into: weightGradient) }
+    }
+
+    /// weightGradient = Σ over slots of the partial sums, in slot order.
+    private func sumSlots(_ partials: UnsafePointer<Float>, slots: Int, size: Int, into weightGradient: UnsafeMutablePointer<Float>) {
+        weightGradient.update(from: partials, count: size)
+        for b in 1..<Swift.max(slots, 1) { Vector.accumulate(partials + b * size, into: weightGradient, size) }
     }
 }
 
@@ -192,8 +282,8 @@ public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     let plan = ConvolutionPlan(
         samples: n, unfoldedSidePerSample: cin * length, channelSidePerSample: cout * outLength,
         unfoldedRows: cin * kernel, positions: outLength, channels: cout,
-        unfold: { Unfold.im2col1D($0, channels: cin, length: length, window: window, positions: outLength, into: $1) },
-        fold: { Unfold.col2im1D($0, channels: cin, length: length, window: window, positions: outLength, into: $1) })
+        unfold: { Unfold.im2col1D($0, channels: cin, length: length, window: window, positions: outLength, into: $1, ld: $2) },
+        fold: { Unfold.col2im1D($0, channels: cin, length: length, window: window, positions: outLength, into: $1, ld: $2) })
     let y = TensorStorage(uninitialized: n * cout * outLength)
     plan.convolve(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, into: y.pointer)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
@@ -247,8 +337,8 @@ public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let plan = ConvolutionPlan(
         samples: n, unfoldedSidePerSample: cout * outLength, channelSidePerSample: cin * length,
         unfoldedRows: cout * kernel, positions: length, channels: cin,
-        unfold: { Unfold.im2col1D($0, channels: cout, length: outLength, window: window, positions: length, into: $1) },
-        fold: { Unfold.col2im1D($0, channels: cout, length: outLength, window: window, positions: length, into: $1) })
+        unfold: { Unfold.im2col1D($0, channels: cout, length: outLength, window: window, positions: length, into: $1, ld: $2) },
+        fold: { Unfold.col2im1D($0, channels: cout, length: outLength, window: window, positions: length, into: $1, ld: $2) })
     let y = TensorStorage(uninitialized: n * cout * outLength)
     plan.transposeConvolve(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, outputChannels: cout, into: y.pointer)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
@@ -293,9 +383,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
         samples: n, unfoldedSidePerSample: cin * height * width, channelSidePerSample: cout * outH * outW,
         unfoldedRows: cin * kh * kw, positions: outH * outW, channels: cout,
         unfold: { Unfold.im2col2D($0, channels: cin, height: height, width: width, vertical: v, horizontal: h,
-                                  outHeight: outH, outWidth: outW, into: $1) },
+                                  outHeight: outH, outWidth: outW, into: $1, ld: $2) },
         fold: { Unfold.col2im2D($0, channels: cin, height: height, width: width, vertical: v, horizontal: h,
-                                outHeight: outH, outWidth: outW, into: $1) })
+                                outHeight: outH, outWidth: outW, into: $1, ld: $2) })
     let y = TensorStorage(uninitialized: n * cout * outH * outW)
     plan.convolve(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer, into: y.pointer)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
