@@ -32,6 +32,7 @@ struct BenchNeuralCommand: ParsableCommand {
 
     func run() throws {
         guard threads >= 1, warmup >= 0, repeats >= 1 else { throw ValidationError("--threads and --repeats must be ≥ 1, --warmup ≥ 0") }
+        if let samples, samples < 2 { throw ValidationError("--samples must be ≥ 2 (batch normalisation needs two samples)") }
         ComputeThreads.set(threads)
         let model: any NeuralBenchmarkModel
         switch architecture {
