@@ -38,7 +38,7 @@ public enum FITSError: PerseusError, Equatable {
             if let item { place += " \(item)" }
             return "\(place): cfitsio error \(status) while \(operation): \(message)"
         case let .missingExtension(file, expected, present):
-            let list = present.isEmpty ? "none" : present.joined(separator: ", ")
+            let list = FITSError.summarise(present)
             return "\(file): no \(expected) extension (extensions present: \(list))"
         case let .missingKeyword(file, hdu, keyword):
             return "\(file)[\(hdu)]: keyword \(keyword) is missing"
@@ -55,5 +55,19 @@ public enum FITSError: PerseusError, Equatable {
         case let .invalidRequest(file, hdu, problem):
             return "\(file)\(hdu.map { "[\($0)]" } ?? ""): \(problem)"
         }
+    }
+
+    /// Names joined by commas, runs of one name shown once with a count ("EMISSIVITY ×51").
+    static func summarise(_ names: [String]) -> String {
+        guard !names.isEmpty else { return "none" }
+        var parts: [String] = []
+        var index = 0
+        while index < names.count {
+            var end = index + 1
+            while end < names.count, names[end] == names[index] { end += 1 }
+            parts.append(end - index > 1 ? "\(names[index]) ×\(end - index)" : names[index])
+            index = end
+        }
+        return parts.joined(separator: ", ")
     }
 }

@@ -122,6 +122,7 @@ extension FITSFile {
     /// Reals are written with the fewest significant digits (up to 17) that read back as the
     /// same `Double`, so values round-trip exactly.
     public func writeKeyword(_ name: String, _ value: FITSKeywordValue, comment: String? = nil) throws(FITSError) {
+        try requireWritable()
         let text = comment ?? ""
         switch value {
         case let .string(string):
@@ -152,21 +153,25 @@ extension FITSFile {
 
     /// Appends a COMMENT card.
     public func writeComment(_ text: String) throws(FITSError) {
+        try requireWritable()
         try call("writing a COMMENT card") { handle, status in ffpcom(handle, text, &status) }
     }
 
     /// Appends a HISTORY card.
     public func writeHistory(_ text: String) throws(FITSError) {
+        try requireWritable()
         try call("writing a HISTORY card") { handle, status in ffphis(handle, text, &status) }
     }
 
     /// Writes the DATE keyword (UTC now).
     public func writeDate() throws(FITSError) {
+        try requireWritable()
         try call("writing DATE") { handle, status in ffpdat(handle, &status) }
     }
 
     /// Computes and writes the CHECKSUM and DATASUM keywords of the current HDU (call last).
     public func writeChecksum() throws(FITSError) {
+        try requireWritable()
         try call("writing CHECKSUM") { handle, status in ffpcks(handle, &status) }
     }
 

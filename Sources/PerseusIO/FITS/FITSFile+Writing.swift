@@ -77,7 +77,7 @@ extension FITSFile {
         }
     }
 
-    private func requireWritable() throws(FITSError) {
+    func requireWritable() throws(FITSError) {
         guard isWritable else {
             throw .invalidRequest(file: path, hdu: currentHDUName, problem: "the file was opened read-only")
         }

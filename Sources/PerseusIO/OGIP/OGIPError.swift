@@ -51,7 +51,7 @@ public enum OGIPError: PerseusError, Equatable {
         case let .invalidData(what, problem):
             return "\(what): \(problem)"
         case let .notOGIP(file, extensions):
-            return "\(file): not an OGIP RMF, ARF or PHA file (extensions: \(extensions.isEmpty ? "none" : extensions.joined(separator: ", ")))"
+            return "\(file): not an OGIP RMF, ARF or PHA file (extensions: \(FITSError.summarise(extensions)))"
         case let .unrecognisedFile(file, detail):
             return "\(file): \(detail)"
         }

@@ -89,7 +89,7 @@ public struct ResponseMatrix: Sendable {
     public init(energies: EnergyGrid, channelEnergies: EnergyGrid, firstChannel: Int = 1,
                 rowRunStarts: [Int32], runs: [ChannelRun], values: [Float], isFullResponse: Bool = false,
                 identity: InstrumentIdentity = InstrumentIdentity(), channelType: String? = "PI",
-                threshold: Double? = nil) throws(OGIPError) {
+                threshold: Double? = 0) throws(OGIPError) {
         let what = "response matrix"
         guard rowRunStarts.count == energies.count + 1, rowRunStarts.first == 0,
               Int(rowRunStarts.last!) == runs.count else {
@@ -135,7 +135,7 @@ public struct ResponseMatrix: Sendable {
     /// stretch of non-zero values of a row as one channel run.
     public init(energies: EnergyGrid, channelEnergies: EnergyGrid, firstChannel: Int = 1, dense: [[Double]],
                 isFullResponse: Bool = false, identity: InstrumentIdentity = InstrumentIdentity(),
-                channelType: String? = "PI", threshold: Double? = nil) throws(OGIPError) {
+                channelType: String? = "PI", threshold: Double? = 0) throws(OGIPError) {
         guard dense.count == energies.count else {
             throw .invalidData(what: "dense response matrix", problem: "\(dense.count) rows for \(energies.count) energy bins")
         }
