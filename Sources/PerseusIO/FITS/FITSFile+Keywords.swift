@@ -110,7 +110,12 @@ extension FITSFile {
     }
 
     private func conversionError(_ name: String, expected: String) throws(FITSError) -> FITSError {
-        let raw = try rawValue(name) ?? ""
+        var raw = try rawValue(name) ?? ""
+        if raw.hasPrefix("'"), raw.hasSuffix("'"), raw.count >= 2 {   // 'five    ' → 'five'
+            var inner = String(raw.dropFirst().dropLast())
+            while inner.hasSuffix(" ") { inner.removeLast() }
+            raw = "'\(inner)'"
+        }
         return .invalidKeyword(file: path, hdu: currentHDUName, keyword: name,
                                value: raw.isEmpty ? "(blank)" : raw, expected: expected)
     }
