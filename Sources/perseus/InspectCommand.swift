@@ -135,13 +135,23 @@ struct InspectReport {
     // MARK: PHA
 
     static func spectrum(_ path: String) throws -> InspectReport {
-        let spectra = try PHASpectrum.readAll(path)
-        let first = spectra[0]
-        let typeII = spectra.count > 1 || first.spectrumNumber != nil
-        let exposures = spectra.map(\.exposure), totals = spectra.map(\.totalCounts)
+        // Large type II files are walked in batches so that only one batch is in memory.
+        let count = try PHASpectrum.spectrumCount(path)
+        let typeII = try PHASpectrum.isTypeII(path)
+        var exposures: [Double] = [], totals: [Double] = []
+        var first: PHASpectrum?
+        var row = 1
+        while row <= count {
+            let batch = try PHASpectrum.read(path, rows: row...min(count, row + 255))
+            if first == nil { first = batch.first }
+            exposures += batch.map(\.exposure)
+            totals += batch.map(\.totalCounts)
+            row += batch.count
+        }
+        guard let first else { throw OGIPError.invalidData(what: path, problem: "the PHA file holds no spectra") }
         var json = identityJSON(first.identity)
         json.merge([
-            "kind": "pha", "file": path, "type": typeII ? "II" : "I", "spectra": spectra.count,
+            "kind": "pha", "file": path, "type": typeII ? "II" : "I", "spectra": count,
             "energies": NSNull(), "energy_range": NSNull(),
             "channels": first.channels.count, "detchans": first.detectorChannels, "channel_offset": first.firstChannel,
             "values": { if case .rates = first.values { return "RATE" } else { return "COUNTS" } }(),
@@ -153,7 +163,7 @@ struct InspectReport {
             "assumed_keywords": first.assumedKeywords,
         ]) { $1 }
         var lines = [
-            "\(path): OGIP spectrum (PHA type \(typeII ? "II, \(spectra.count) spectra" : "I"), \(first.kind.rawValue))",
+            "\(path): OGIP spectrum (PHA type \(typeII ? "II, \(count) spectra" : "I"), \(first.kind.rawValue))",
             line("instrument", identityText(first.identity)),
             line("channels", "\(first.channels.count) of DETCHANS \(first.detectorChannels), numbered from \(first.firstChannel) (\(first.channelType))"),
         ]

@@ -193,7 +193,7 @@ import Testing
     @Test func wrongKindsOfFilesAreNamed() throws {
         let directory = try TemporaryDirectory()
         let empty = directory.path("empty.rmf")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         #expect(throws: OGIPError.self) { try DataFileKind.detect(empty) }
         #expect(throws: FITSError.self) { try ResponseMatrix.read(empty) }
         let pha = directory.path("s.pha")

@@ -48,3 +48,32 @@ import Testing
         #expect(error?.description.contains("neither FITS") == true)
     }
 }
+
+/// gzip-compressed files, as CALDB distributes many responses, read like the originals.
+@Suite struct CompressedFileTests {
+    @Test func gzipCompressedResponsesReadLikeTheOriginals() throws {
+        let directory = try TemporaryDirectory()
+        let rmf = directory.path("m.rmf"), arf = directory.path("a.arf"), pha = directory.path("s.pha")
+        try RawRMF.write(rmf)
+        try AncillaryResponse(energies: try EnergyGrid(edges: RawRMF.energyEdges), effectiveArea: [1, 2, 3, 4]).write(to: arf)
+        try PHASpectrum(values: .counts([4, 5, 6]), exposure: 10).write(to: pha)
+        for path in [rmf, arf, pha] {
+            let gzip = Process()
+            gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            gzip.arguments = ["gzip", "-k", path]
+            try gzip.run()
+            gzip.waitUntilExit()
+            try #require(gzip.terminationStatus == 0)
+        }
+        #expect(try DataFileKind.detect(rmf + ".gz") == .rmf)
+        #expect(try ResponseMatrix.read(rmf + ".gz") == ResponseMatrix.read(rmf))
+        #expect(try AncillaryResponse.read(arf + ".gz") == AncillaryResponse.read(arf))
+        #expect(try PHASpectrum.read(pha + ".gz") == PHASpectrum.read(pha))
+        // a cut-off compressed file is an error naming it
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: rmf + ".gz"))
+        let cut = directory.path("cut.rmf.gz")
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+        let error = #expect(throws: (any Error).self) { try ResponseMatrix.read(cut) }
+        #expect("\(error.map { "\($0)" } ?? "")".hasPrefix(cut))
+    }
+}

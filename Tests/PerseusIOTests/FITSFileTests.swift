@@ -58,7 +58,7 @@ import PerseusTestSupport
             (FITSColumnFormat("VECTOR", "2E"), .floats([1, 2, 3, 4, 5, 6])),
             (FITSColumnFormat("VARIABLE", "1PJ(3)"), .variableInts([[1, 2, 3], [], [4]])),
             (FITSColumnFormat("NAME", "8A"), .strings(["a", "bb", "ccc"])),
-        ], keywords: [])])
+        ], keywords: [("TLMIN1", .integer(1)), ("TLMAX1", .string("9"))])])
         let file = try FITSFile.open(path)
         try file.moveToExtension(named: "T")
         #expect(try file.rowCount() == 3)
@@ -70,6 +70,7 @@ import PerseusTestSupport
         #expect(variable.values == [1, 2, 3, 4] && variable.starts == [0, 3, 3, 4])
         let middle: FITSCells<Int32> = try file.readCells("VARIABLE", rows: 1..<3)
         #expect(middle.values == [4] && middle.starts == [0, 0, 1])
+        #expect(try file.column("SCALAR").legalMinimum == 1 && file.column("SCALAR").legalMaximum == 9)
         let column = try file.column("VARIABLE")
         #expect(column.isVariableLength && column.repeatCount == 3)
         #expect(try file.readStrings("NAME") == ["a", "bb", "ccc"])

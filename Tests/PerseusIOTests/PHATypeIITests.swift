@@ -30,6 +30,9 @@ import Testing
         #expect(try PHASpectrum.read(path, row: 3) == spectra[2])
         #expect(throws: OGIPError.rowOutOfRange(file: path, row: 6, rows: 5)) { try PHASpectrum.read(path, row: 6) }
         #expect(throws: OGIPError.self) { try PHASpectrum.read(path) }   // which row?
+        #expect(try PHASpectrum.read(path, rows: 2...4) == Array(spectra[1...3]))
+        #expect(throws: OGIPError.self) { try PHASpectrum.read(path, rows: 4...6) }
+        #expect(try PHASpectrum.isTypeII(path))
         // EXPOSURE, BACKSCAL and ANCRFILE vary: columns; RESPFILE is common: keyword
         let file = try FITSFile.open(path)
         try file.moveToExtension(named: "SPECTRUM")

@@ -17,6 +17,10 @@ public struct FITSColumn: Sendable, Equatable {
     public let width: Int
     /// TUNITn, if present.
     public let unit: String?
+    /// TLMINn and TLMAXn: the legal range of the column's values (for a channel column, the
+    /// first and last channel numbers), if declared.
+    public let legalMinimum: Double?
+    public let legalMaximum: Double?
 
     /// Whether the stored values are character strings ('A').
     public var isString: Bool { storedType == Int32(TSTRING) }

@@ -62,7 +62,8 @@ extension FITSFile {
         return FITSColumn(number: number, name: try optionalString("TTYPE\(number)") ?? name,
                           storedType: abs(type), isVariableLength: type < 0,
                           repeatCount: declared, width: Int(width),
-                          unit: unit?.isEmpty == true ? nil : unit)
+                          unit: unit?.isEmpty == true ? nil : unit,
+                          legalMinimum: try optionalDouble("TLMIN\(number)"), legalMaximum: try optionalDouble("TLMAX\(number)"))
     }
 
     /// Every cell of numeric column `name`, fixed-width or variable-length, as one flat array.

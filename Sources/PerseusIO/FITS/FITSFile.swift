@@ -5,6 +5,7 @@ import Foundation
 ///
 /// - Files are opened with cfitsio's disk-file entry points (`ffdkopn`, `ffdkinit`), so a path
 ///   is always taken literally: brackets, `!`, `+` or `mem://` in a name have no special meaning.
+///   gzip-compressed files are decompressed into memory by cfitsio and read like any other.
 /// - Every cfitsio failure becomes a `FITSError` naming the file, the HDU and the keyword or
 ///   column, with cfitsio's status code and messages. Nothing here calls `fatalError` or traps
 ///   on bad input: corrupt, truncated or hand-edited files produce errors.
@@ -223,12 +224,11 @@ public final class FITSFile {
     /// Checks that the data unit of the current HDU lies within the file (size from NAXISn,
     /// BITPIX, PCOUNT, GCOUNT per the FITS standard, section 4.4.1).
     private func checkComplete() throws(FITSError) {
-        let (dataStart, headerEnd) = try call("locating the HDU") { handle, status -> (Int64, Int64) in
+        let dataStart = try call("locating the HDU") { handle, status -> Int64 in
             var head: Int64 = 0, data: Int64 = 0, end: Int64 = 0
             ffghadll(handle, &head, &data, &end, &status)
-            return (data, end)
+            return data
         }
-        _ = headerEnd
         let bitpix = try optionalInt("BITPIX") ?? 8
         let axes = try optionalInt("NAXIS") ?? 0
         guard (0...999).contains(axes), [8, 16, 32, 64, -32, -64].contains(bitpix) else {
@@ -244,7 +244,7 @@ public final class FITSFile {
                     throw .invalidKeyword(file: path, hdu: currentHDUName, keyword: "NAXIS\(axis)", value: "\(length)", expected: "≥ 0")
                 }
                 let (p, overflow) = product.multipliedReportingOverflow(by: length)
-                guard !overflow else { throw truncatedError(expected: Int.max, start: dataStart) }
+                guard !overflow else { throw truncatedError() }
                 product = p
             }
             let pcount = try optionalInt("PCOUNT") ?? 0
@@ -256,7 +256,7 @@ public final class FITSFile {
             let (withHeap, o1) = product.addingReportingOverflow(pcount)
             let (groups, o2) = withHeap.multipliedReportingOverflow(by: gcount)
             let (bytes, o3) = groups.multipliedReportingOverflow(by: abs(bitpix) / 8)
-            guard !(o1 || o2 || o3) else { throw truncatedError(expected: Int.max, start: dataStart) }
+            guard !(o1 || o2 || o3) else { throw truncatedError() }
             size = bytes
         }
         let available = fileSize()
@@ -266,12 +266,17 @@ public final class FITSFile {
         }
     }
 
-    private func truncatedError(expected: Int, start: Int64) -> FITSError {
-        .truncated(file: path, hdu: currentHDUName, expectedBytes: expected, actualBytes: fileSize())
+    /// The header's sizes overflow: report the HDU as needing more bytes than any file holds.
+    private func truncatedError() -> FITSError {
+        .truncated(file: path, hdu: currentHDUName, expectedBytes: Int.max, actualBytes: fileSize())
     }
 
-    /// Size of the file on disk in bytes.
+    /// Size in bytes of the FITS stream cfitsio reads: the file on disk, or its decompressed
+    /// image in memory for a gzip-compressed file (cfitsio's `logfilesize`).
     func fileSize() -> Int {
+        if let handle, let shared = handle.pointee.Fptr {
+            return Int(FITSLibrary.serialised { shared.pointee.logfilesize })
+        }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         return (attributes?[.size] as? NSNumber)?.intValue ?? 0
     }

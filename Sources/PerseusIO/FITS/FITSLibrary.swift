@@ -50,13 +50,4 @@ enum FITSLibrary {
         let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)
     }
-
-    /// The version of the linked cfitsio library, e.g. "4.2.0".
-    static var version: String {
-        serialised {
-            var number: Float = 0
-            _ = ffvers(&number)
-            return String(format: "%.3f", number)
-        }
-    }
 }

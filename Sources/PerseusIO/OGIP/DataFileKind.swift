@@ -2,7 +2,7 @@ import Foundation
 
 /// What kind of file Perseus has been given, judged from its content, never its name.
 ///
-/// FITS files (first card `SIMPLE  =`) are classified by their extensions: a matrix extension
+/// FITS files (first card `SIMPLE  =`, or gzip-compressed FITS) are classified by their extensions: a matrix extension
 /// (`MATRIX`, `SPECRESP MATRIX`, HDUCLAS2 = 'RSP_MATRIX') makes an RMF, a `SPECTRUM`
 /// extension (or HDUCLAS1 = 'SPECTRUM') a PHA file, a `SPECRESP` extension an ARF. HDF5 files
 /// are recognised by the 8-byte HDF5 signature `\x89HDF\r\n\x1a\n`, which the HDF5 format
@@ -29,7 +29,9 @@ public enum DataFileKind: String, Sendable, Equatable, CaseIterable {
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 9)) ?? Data()
-        if head.starts(with: Array("SIMPLE  =".utf8)) {
+        // FITS, or gzip-compressed FITS (CALDB ships many responses as .gz; cfitsio
+        // decompresses them in memory).
+        if head.starts(with: Array("SIMPLE  =".utf8)) || head.starts(with: [0x1f, 0x8b]) {
             return try classifyFITS(path)
         }
         if try hasHDF5Signature(handle) { return .hdf5 }

@@ -31,6 +31,22 @@ extension PHASpectrum {
         return try reader.typeII(rows: (row - 1)..<row)[0]
     }
 
+    /// Whether a PHA file is type II (one spectrum per row, OGIP/92-007 §3.2).
+    public static func isTypeII(_ path: String) throws -> Bool {
+        try PHAReader(path).isTypeII
+    }
+
+    /// Reads the spectra in rows `rows` (counted from 1) of a PHA file; a type I file has the
+    /// single row 1. Use it to walk a large type II file in batches.
+    public static func read(_ path: String, rows: ClosedRange<Int>) throws -> [PHASpectrum] {
+        let reader = try PHAReader(path)
+        let count = reader.isTypeII ? try reader.file.rowCount() : 1
+        guard rows.lowerBound >= 1, rows.upperBound <= count else {
+            throw OGIPError.rowOutOfRange(file: path, row: rows.lowerBound < 1 ? rows.lowerBound : rows.upperBound, rows: count)
+        }
+        return reader.isTypeII ? try reader.typeII(rows: (rows.lowerBound - 1)..<rows.upperBound) : [try reader.typeI()]
+    }
+
     /// Reads every spectrum of a PHA file: one for type I, one per row for type II.
     public static func readAll(_ path: String) throws -> [PHASpectrum] {
         let reader = try PHAReader(path)
