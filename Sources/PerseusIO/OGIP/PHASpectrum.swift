@@ -86,7 +86,7 @@ public struct PHASpectrum: Sendable, Equatable {
     public var kind: Kind
     /// OBJECT, if known.
     public var object: String?
-    /// ROWID and SPEC_NUM of a type II row, if present.
+    /// ROWID and SPEC_NUM of a type II row, if present (written only to type II files).
     public var rowIdentifier: String?
     public var spectrumNumber: Int?
     /// Keywords the file lacked and that took a default on reading, e.g. "AREASCAL = 1".

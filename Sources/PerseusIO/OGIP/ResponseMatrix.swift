@@ -55,7 +55,8 @@ public struct ResponseMatrix: Sendable {
     /// CHANTYPE: "PI" or "PHA" (nil if absent).
     public var channelType: String?
     /// LO_THRES: the threshold below which matrix values were set to zero when the file was
-    /// made (nil if absent).
+    /// made (nil when a file has none; 0 by default for a matrix built in memory, whose dense
+    /// constructor drops exact zeros only).
     public var threshold: Double?
     /// The file the matrix was read from, if any (not part of equality).
     public var source: String?

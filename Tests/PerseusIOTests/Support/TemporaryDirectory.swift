@@ -33,6 +33,8 @@ enum Environment {
     /// Whether python3 can import astropy and numpy (checked once).
     static let hasAstropy = Python.canImport("astropy", "numpy")
     static let astropySkip: Testing.Comment = "astropy/numpy not importable by python3"
+    /// Whether python3 can import Sherpa's OGIP reader (checked once).
+    static let hasSherpa = Python.canImport("sherpa.astro.io", "astropy")
     /// Reference data and astropy both available.
     static let hasReferenceAndAstropy = ReferenceData.isAvailable && hasAstropy
     static let referenceAndAstropySkip: Testing.Comment =
