@@ -6,8 +6,9 @@ import Perseus
 /// XSPEC user would want to see it before using it.
 ///
 /// The kind of file is detected from its content (`DataFileKind.detect`): RMF/RSP, ARF, PHA
-/// (type I or II), or an HDF5 dataset. A file that cannot be read ends the command with one line
-/// `perseus: error: FILE…: problem` and exit status 1.
+/// (type I or II), or an HDF5 dataset (summarised by the dataset store, kind "dataset"). A file
+/// that cannot be read ends the command with one line `perseus: error: FILE…: problem` and exit
+/// status 1.
 ///
 /// `--json` prints one object with at least `kind` ("rmf", "arf", "pha"), `file`, `energies`,
 /// `channels`, `energy_range` [lo, hi] keV (null where not applicable), `telescope`,
@@ -30,27 +31,12 @@ struct InspectCommand: ParsableCommand {
         case .rmf: report = try InspectReport.matrix(file)
         case .arf: report = try InspectReport.ancillary(file)
         case .pha: report = try InspectReport.spectrum(file)
-        case .hdf5:
-            // Seam for the HDF5 dataset store: replace this line with a call returning an
-            // `InspectReport` for the dataset (kind "dataset").
-            throw InspectError.datasetsNotWired(file: file)
+        case .hdf5: report = try InspectReport.dataset(file)
         }
         if json {
             try CommandLineOutput.printJSON(report.json)
         } else {
             print(report.lines.joined(separator: "\n"))
-        }
-    }
-}
-
-/// Why `perseus inspect` could not describe a file it recognised.
-enum InspectError: PerseusError {
-    case datasetsNotWired(file: String)
-
-    var description: String {
-        switch self {
-        case let .datasetsNotWired(file):
-            return "\(file): HDF5 file; dataset inspection is not wired into this build of perseus inspect"
         }
     }
 }
@@ -80,6 +66,14 @@ struct InspectReport {
     }
 
     static func range(_ grid: EnergyGrid) -> [Double] { [grid.lo[0], grid.hi[grid.count - 1]] }
+
+    // MARK: Dataset
+
+    /// A Perseus HDF5 dataset, summarised by the dataset store (`DatasetSummary`).
+    static func dataset(_ path: String) throws -> InspectReport {
+        let summary = try DatasetSummary(contentsOf: path)
+        return InspectReport(json: summary.jsonObject, lines: [summary.description])
+    }
 
     // MARK: RMF
 
