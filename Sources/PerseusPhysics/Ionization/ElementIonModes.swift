@@ -63,22 +63,22 @@ struct ElementIonModes: Sendable {
         let n = z + 1
         equilibrium = Self.equilibrium(ionization: s, recombination: a)
 
-        // Generator A as three diagonals.
-        var sub = [Double](repeating: 0, count: n), diag = sub, sup = sub
+        // Generator A as three diagonals, and B's diagonal and off-diagonal for the eigenvalues.
+        var sub = [Double](repeating: 0, count: 3 * n)     // sub | diag | sup, one allocation
         for q in 0..<z {
             sub[q] = s[q]
-            sup[q] = a[q]
-            diag[q] -= s[q]
-            diag[q + 1] -= a[q]
+            sub[2 * n + q] = a[q]
+            sub[n + q] -= s[q]
+            sub[n + q + 1] -= a[q]
         }
         // Eigenvalues from the symmetric form B: LAPACK dsterf (Pal–Walker–Kahan root-free QL/QR,
         // 1.5× faster than the square-root QL of `TridiagonalAlgebra`, which is kept as the
         // backup should dsterf report non-convergence).
-        var d = diag, e = [Double](repeating: 0, count: n)
+        var d = Array(sub[n..<(2 * n)]), e = [Double](repeating: 0, count: n)
         for q in 0..<z { e[q] = (s[q] * a[q]).squareRoot() }
         var ok = TridiagonalAlgebra.lapackEigenvalues(d: &d, e: &e, n: n)
         if !ok {
-            d = diag
+            for i in 0..<n { d[i] = sub[n + i] }
             for q in 0..<z { e[q] = (s[q] * a[q]).squareRoot() }
             ok = d.withUnsafeMutableBufferPointer { dp in
                 e.withUnsafeMutableBufferPointer { ep in
@@ -87,17 +87,22 @@ struct ElementIonModes: Sendable {
             }
         }
         d.sort()
-        d.removeLast()                       // the null mode: its eigenvector is π, known exactly
-        let values = d.map { min($0, -Double.leastNormalMagnitude) }
+        // Drop the null mode (its eigenvector is π, known exactly); keep the rest strictly negative.
+        d.removeLast()
+        for k in 0..<z { d[k] = min(d[k], -Double.leastNormalMagnitude) }
+        let values = d
         eigenvalues = values
 
         var right = [Double](repeating: 0, count: z * n)
         var accurate = [Bool](repeating: ok, count: z)
-        let scale = diag.map(abs).max() ?? 0
+        var scale = 0.0
+        for i in 0..<n { scale = max(scale, abs(sub[n + i])) }
         let tiny = Double.ulpOfOne * max(scale, Double.leastNormalMagnitude)
-        sub.withUnsafeBufferPointer { lo in
-            diag.withUnsafeBufferPointer { dg in
-                sup.withUnsafeBufferPointer { up in
+        sub.withUnsafeBufferPointer { diagonals in
+            do {
+                let lo = UnsafeBufferPointer(rebasing: diagonals[0..<n])
+                let dg = UnsafeBufferPointer(rebasing: diagonals[n..<(2 * n)])
+                let up = UnsafeBufferPointer(rebasing: diagonals[(2 * n)..<(3 * n)])
                     withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 6 * n) { work in
                         let w = work.baseAddress!, x = w + 5 * n
                         right.withUnsafeMutableBufferPointer { rb in
@@ -126,7 +131,6 @@ struct ElementIonModes: Sendable {
                             }
                         }
                     }
-                }
             }
         }
         self.right = right

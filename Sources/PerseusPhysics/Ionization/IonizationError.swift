@@ -1,3 +1,4 @@
+import Foundation
 import PerseusCore
 
 /// Errors of the ionisation-balance code: bad arguments, and an embedded table that does not
@@ -23,7 +24,8 @@ public enum IonizationError: PerseusError, Equatable {
             return "unknown element '\(text)': expected a symbol (Fe), a name (iron) or an atomic number 1…30"
         case let .temperatureOutOfRange(kT):
             return "kT = \(kT) keV is outside the ionisation rate tables: expected "
-                + "\(IonizationRateTable.minimumKT)…\(IonizationRateTable.maximumKT) keV (T = 1e4…1e9 K)"
+                + String(format: "%.4g…%.4g", IonizationRateTable.minimumKT, IonizationRateTable.maximumKT)
+                + " keV (T = 1e4…1e9 K)"
         case let .invalidTimescale(tau):
             return "ionisation timescale tau = \(tau) s cm^-3: expected a finite number >= 0"
         case let .invalidInitialFractions(element, reason):
