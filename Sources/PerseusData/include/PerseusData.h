@@ -12,9 +12,9 @@ typedef struct {
     size_t size;
 } perseus_blob;
 
-/* Each table's accessor header. SwiftPM uses this header as the module's umbrella header
-   (it is named after the target), so a header in include/ is visible to Swift only if it is
-   included here. */
+/* SwiftPM uses this header as the module's umbrella header (it is named after the module), so
+   each table's header must be included here to be visible from Swift. */
+#include "PerseusAbsorptionData.h"
 #include "PerseusIonizationData.h"
 
 #endif

@@ -8,6 +8,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run performance benchmarks (release build) against their peers.",
         subcommands: [
             BenchPoissonCommand.self,
+            BenchDatasetWriteCommand.self,
+            BenchModelCommand.self,
             BenchIonizationCommand.self,
         ]
     )
