@@ -18,7 +18,7 @@ import Foundation
 ///   magnitude when the plasma starts far from equilibrium (iron heated from neutral to 5 keV:
 ///   π_0/π_26 ~ 1e-150). B's eigenvectors, accurate to ε in norm only, then give fractions wrong
 ///   by up to 9e-2 (measured against 60-digit arithmetic). So each r_k is computed from
-///   A - λ_k I itself by inverse iteration with a pivoted tridiagonal LU (O(n) per vector, four
+///   A - λ_k I itself by inverse iteration with a pivoted tridiagonal LU (O(n) per vector, eight
 ///   eigenvalues per pass in SIMD lanes), which keeps A's natural scaling; the vectors agree
 ///   with LAPACK's general eigensolver to ~1e-15;
 /// * coefficients: c = R⁻¹ f₀ by a pivoted LU of R (O(n³/3) once per temperature, O(n²) per
@@ -103,14 +103,15 @@ struct ElementIonModes: Sendable {
                 let lo = UnsafeBufferPointer(rebasing: diagonals[0..<n])
                 let dg = UnsafeBufferPointer(rebasing: diagonals[n..<(2 * n)])
                 let up = UnsafeBufferPointer(rebasing: diagonals[(2 * n)..<(3 * n)])
-                    withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 6 * n) { work in
+                    withUnsafeTemporaryAllocation(of: TridiagonalAlgebra.Lanes.self, capacity: 6 * n) { work in
                         let w = work.baseAddress!, x = w + 5 * n
                         right.withUnsafeMutableBufferPointer { rb in
-                            for first in stride(from: 0, to: z, by: 4) {
-                                let lanes = min(4, z - first)
-                                var shifts = SIMD4<Double>(repeating: values[first + lanes - 1])
+                            let width = TridiagonalAlgebra.Lanes.scalarCount
+                            for first in stride(from: 0, to: z, by: width) {
+                                let lanes = min(width, z - first)
+                                var shifts = TridiagonalAlgebra.Lanes(repeating: values[first + lanes - 1])
                                 for j in 0..<lanes { shifts[j] = values[first + j] }
-                                TridiagonalAlgebra.inverseIteration4(
+                                TridiagonalAlgebra.inverseIterationLanes(
                                     lower: lo.baseAddress!, diag: dg.baseAddress!, upper: up.baseAddress!, n: n,
                                     shifts: shifts, tiny: tiny, solves: Self.inverseIterationSolves,
                                     start: { Self.startVector($0, first) }, work: w, x: x)
@@ -172,12 +173,12 @@ struct ElementIonModes: Sendable {
     /// (rows holding rates ~1e-12 when ‖A‖ ~ 1e-7) wrong at 1e-10 after one solve.
     static let inverseIterationSolves = 2
 
-    /// Start vector of inverse iteration for modes first … first+3 at component i: a fixed
+    /// Start vector of inverse iteration for modes first, first+1, … at component i: a fixed
     /// golden-ratio sequence, different per mode, with no special structure.
     @inline(__always)
-    static func startVector(_ i: Int, _ first: Int) -> SIMD4<Double> {
-        var v = SIMD4<Double>()
-        for j in 0..<4 {
+    static func startVector(_ i: Int, _ first: Int) -> TridiagonalAlgebra.Lanes {
+        var v = TridiagonalAlgebra.Lanes()
+        for j in 0..<TridiagonalAlgebra.Lanes.scalarCount {
             let t = 0.618_033_988_749_895 * Double(i + 1) + 0.381_966_011_250_105 * Double(first + j + 1)
             v[j] = 1 + (t - t.rounded(.down))
         }

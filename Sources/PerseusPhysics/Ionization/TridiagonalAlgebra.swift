@@ -160,32 +160,35 @@ enum TridiagonalAlgebra {
     }
 
     @inline(__always)
-    static func magnitude(_ v: SIMD4<Double>) -> SIMD4<Double> { v.replacing(with: -v, where: v .< SIMD4<Double>()) }
+    static func magnitude(_ v: Lanes) -> Lanes { v.replacing(with: -v, where: v .< Lanes()) }
 
-    /// Eigenvectors of the tridiagonal matrix (lower, diag, upper) for four eigenvalues at once
+    /// SIMD lanes of `inverseIterationLanes`: eight eigenvalues per pass.
+    typealias Lanes = SIMD8<Double>
+
+    /// Eigenvectors of the tridiagonal matrix (lower, diag, upper) for eight eigenvalues at once
     /// by inverse iteration: the LU with partial pivoting of M - λ_j I and `solves` solves of
-    /// (M - λ_j I) x ← x, one SIMD lane per eigenvalue. The recurrences of one solve are serial;
-    /// running four independent ones side by side hides their latency (≈3× faster than one at
-    /// a time). Pivots smaller than `tiny` are replaced by ±`tiny`.
+    /// (M - λ_j I) x ← x, one SIMD lane per eigenvalue. The recurrences of one solve are serial
+    /// and latency-bound; running eight independent ones side by side hides that latency (≈4×
+    /// faster than one at a time). Pivots smaller than `tiny` are replaced by ±`tiny`.
     ///
-    /// `work` must hold 5 n SIMD4 values; on return `x[i]` (n values) holds component i of the
-    /// four vectors, each lane scaled to ‖x‖∞ = 1.
-    static func inverseIteration4(lower: UnsafePointer<Double>, diag: UnsafePointer<Double>, upper: UnsafePointer<Double>,
-                                  n: Int, shifts: SIMD4<Double>, tiny: Double, solves: Int,
-                                  start: (Int) -> SIMD4<Double>,
-                                  work: UnsafeMutablePointer<SIMD4<Double>>, x: UnsafeMutablePointer<SIMD4<Double>>) {
+    /// `work` must hold 5 n `Lanes` values; on return `x[i]` (n values) holds component i of the
+    /// eight vectors, each lane scaled to ‖x‖∞ = 1.
+    static func inverseIterationLanes(lower: UnsafePointer<Double>, diag: UnsafePointer<Double>, upper: UnsafePointer<Double>,
+                                  n: Int, shifts: Lanes, tiny: Double, solves: Int,
+                                  start: (Int) -> Lanes,
+                                  work: UnsafeMutablePointer<Lanes>, x: UnsafeMutablePointer<Lanes>) {
         let u0 = work, u1 = work + n, u2 = work + 2 * n, mult = work + 3 * n, swapped = work + 4 * n
-        let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Double>(repeating: 1)
-        let tinyV = SIMD4<Double>(repeating: tiny)
+        let zero = Lanes(repeating: 0), one = Lanes(repeating: 1)
+        let tinyV = Lanes(repeating: tiny)
         // Factorisation.
-        var aNext = SIMD4<Double>(repeating: diag[0]) - shifts
-        var bNext = SIMD4<Double>(repeating: n > 1 ? upper[0] : 0)
+        var aNext = Lanes(repeating: diag[0]) - shifts
+        var bNext = Lanes(repeating: n > 1 ? upper[0] : 0)
         if n > 1 {
             for i in 0..<(n - 1) {
                 let a = aNext, b = bNext
-                let l = SIMD4<Double>(repeating: lower[i])
-                let a1 = SIMD4<Double>(repeating: diag[i + 1]) - shifts
-                let b1 = SIMD4<Double>(repeating: i + 1 < n - 1 ? upper[i + 1] : 0)
+                let l = Lanes(repeating: lower[i])
+                let a1 = Lanes(repeating: diag[i + 1]) - shifts
+                let b1 = Lanes(repeating: i + 1 < n - 1 ? upper[i + 1] : 0)
                 let absA = magnitude(a), absL = magnitude(l)
                 let swap = absA .< absL
                 var pivot = a
