@@ -68,7 +68,7 @@ Dielectronic recombination: Badnell form alpha = T^-1.5 sum_i c_i e^{-E_i/T} (ty
 Zero-density rates (no DR suppression), as the tables.
 
 Credits: CHIANTI (Dere et al. 1997, A&AS 125, 149; Del Zanna et al. 2021, ApJ 909, 38), freely
-distributed; the rate tables from HYDRAD (Bradshaw & Mason 2003; MIT licence, copied next to the
+distributed; the rate tables from HYDRAD (Rice University Solar Physics Research Group; MIT licence, copied next to the
 blob as Sources/PerseusData/blobs/LICENSE-HYDRAD).
 
 Usage: python3 scripts/derive_ionization.py [--data DIR] [--out FILE] [--check]
