@@ -82,7 +82,7 @@ struct IonizationRateTableTests {
 }
 
 /// Skip message for tests that need ../shared/data.
-let referenceDataSkip = Testing.Comment(rawValue: ReferenceData.skipReason)
+let referenceDataSkip = ReferenceData.skipReason
 
 /// Readers for the reference files under ../shared/data/atomic-rates (tests only).
 enum ReferenceTables {
