@@ -77,6 +77,8 @@ public struct ScenarioClass: Sendable {
     public var count: Int
     /// XSPEC model expression, e.g. `tbabs*(apec+apec)`.
     public var model: String
+    /// Where the model expression is written.
+    public var modelLocation: SourceLocation
     /// Priors keyed by the parameter address as written (`apec_2.Abundanc`, `kT`), in file order.
     public var parameters: [ScenarioParameter]
     /// Where the class is defined in the file.

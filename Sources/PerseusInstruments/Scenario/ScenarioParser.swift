@@ -200,7 +200,8 @@ public enum ScenarioParser {
             let countNode = try required("count")
             let count = try integer(countNode, "\(key).count")
             guard count >= 0 else { throw error(countNode, "\(key).count", "must be ≥ 0, got \(count)") }
-            let model = try string(try required("model"), "\(key).model")
+            let modelNode = try required("model")
+            let model = try string(modelNode, "\(key).model")
             var parameters: [ScenarioParameter] = []
             if let parametersNode = values["parameters"] {
                 for (_, k, v) in try mapping(parametersNode, "\(key).parameters", allowed: []) {
@@ -214,7 +215,9 @@ public enum ScenarioParser {
                                                         location: SourceLocation(line: k.mark?.line ?? 0, column: k.mark?.column ?? 0)))
                 }
             }
-            return ScenarioClass(name: name, isAnomaly: isAnomaly, count: count, model: model, parameters: parameters,
+            return ScenarioClass(name: name, isAnomaly: isAnomaly, count: count, model: model,
+                                 modelLocation: SourceLocation(line: modelNode.mark?.line ?? 0, column: modelNode.mark?.column ?? 0),
+                                 parameters: parameters,
                                  location: SourceLocation(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0))
         }
     }
