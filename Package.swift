@@ -59,10 +59,12 @@ let package = Package(
                        providers: [.apt(["libgsl-dev"])]),
 
         // MARK: Embedded derived data
-        // Tables in Sources/PerseusData/blobs and instrument files in Responses/ are embedded with
-        // .incbin; both folders are on the assembler's search path.
+        // Tables in Sources/PerseusData/blobs, instrument files in Responses/ and the built-in
+        // scenarios in Scenarios/ are embedded with .incbin; the folders are on the assembler's
+        // search path.
         .target(name: "PerseusData", exclude: ["blobs"],
-                cSettings: [.headerSearchPath("blobs"), .headerSearchPath("../../Responses")]),
+                cSettings: [.headerSearchPath("blobs"), .headerSearchPath("../../Responses"),
+                            .headerSearchPath("../../Scenarios")]),
 
         // MARK: Library modules
         .target(name: "PerseusCore", swiftSettings: optimise),
