@@ -13,6 +13,7 @@ struct PerseusCommand: ParsableCommand {
             ModelCommand.self,
             InspectCommand.self,
             MergeCommand.self,
+            ScenariosCommand.self,
             IonizationCommand.self,
         ]
     )
