@@ -12,4 +12,8 @@ typedef struct {
     size_t size;
 } perseus_blob;
 
+/* One header per embedded table. SwiftPM treats this file as the module's umbrella header,
+   so each table's header must be included here to be visible from Swift. */
+#include "PerseusAtomDB.h"
+
 #endif
