@@ -64,6 +64,7 @@ import PerseusTestSupport
         let summary = try #require(text.split(separator: "\n").last)
         let json = try #require(JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
         let worst = try #require(json["worst"] as? Double)
+        print("compact AtomDB table vs full tables: \(summary)")
         #expect(worst <= 1e-3, "worst relative deviation \(worst) at \(json["worst_case"] ?? "?")")
         #expect(json["passed"] as? Bool == true)
     }

@@ -159,13 +159,10 @@ struct PreparedApec: PreparedComponent {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: groupCount) { multipliers in
             multipliers[0] = 1
             for g in 1..<groupCount { multipliers[g] = p[g] }
-            let m = UnsafeBufferPointer(multipliers)
-            emission.accumulate(record: bracket.lower, weight: scale * bracket.lowerWeight, groupMultipliers: m,
-                                redshift: z, broadening: broadening, into: output)
-            if bracket.upper != bracket.lower {
-                emission.accumulate(record: bracket.upper, weight: scale * bracket.upperWeight, groupMultipliers: m,
-                                    redshift: z, broadening: broadening, into: output)
-            }
+            var terms = [(record: bracket.lower, weight: scale * bracket.lowerWeight)]
+            if bracket.upper != bracket.lower { terms.append((record: bracket.upper, weight: scale * bracket.upperWeight)) }
+            emission.accumulate(terms, groupMultipliers: UnsafeBufferPointer(multipliers), redshift: z,
+                                broadening: broadening, into: output)
         }
     }
 }

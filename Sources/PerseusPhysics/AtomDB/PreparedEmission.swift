@@ -34,97 +34,114 @@ public struct PreparedEmission: Sendable {
     /// Number of bins of the grid.
     public var binCount: Int { locator.count }
 
-    /// Adds `weight` × (spectrum of tabulated temperature `record`) to `output`, in photons per bin
-    /// per unit `weight` (the tables are per n_e n_H, so `weight` carries norm·1e14/(1+z) and the
-    /// temperature weight).
+    /// Adds Σ weightₜ × (spectrum of tabulated temperature t) to `output`, for the temperatures
+    /// and weights in `terms`, in photons per bin per unit weight (the tables are per n_e n_H, so
+    /// a weight carries norm·1e14/(1+z) times the temperature's interpolation weight).
     /// - Parameters:
+    ///   - terms: (record index, weight) pairs; e.g. the two of a `TemperatureBracket`.
     ///   - groupMultipliers: one multiplier per abundance group (`AbundanceGrouping.groupCount`).
     ///   - redshift: z > −1; energies in the source frame are (1 + z) × observed.
+    ///   - broadening: line broadening (none by default).
     ///   - ionFactors: nil, or a factor per (element, ion) multiplying that ion's lines
     ///     (index (Z − 1)·`ionStride` + ion − 1). Continua are per element in AtomDB 3.0.9 and are
     ///     not affected.
-    public func accumulate(record t: Int, weight: Double, groupMultipliers: UnsafeBufferPointer<Double>,
+    public func accumulate(_ terms: [(record: Int, weight: Double)], groupMultipliers: UnsafeBufferPointer<Double>,
                            redshift: Double, broadening: LineBroadening = .none,
                            ionFactors: UnsafeBufferPointer<Double>? = nil,
                            into output: UnsafeMutableBufferPointer<Double>) {
-        precondition(groupMultipliers.count >= emission.grouping.groupCount && output.count == locator.count)
-        guard weight != 0, let out = output.baseAddress else { return }
+        let g = emission.grouping.groupCount
+        precondition(groupMultipliers.count >= g && output.count == locator.count)
+        guard let out = output.baseAddress else { return }
         let s = 1 + redshift
-        let record = emission.table.records[t]
+        addSmooth(terms, groupMultipliers: groupMultipliers, s: s, out: out)
         let grouping = emission.grouping
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: ChemicalElement.count + grouping.groupCount) { scratch in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: ChemicalElement.count) { scratch in
             let elementWeight = scratch.baseAddress!
-            let groupWeight = elementWeight + ChemicalElement.count
-            for g in 0..<grouping.groupCount { groupWeight[g] = weight * groupMultipliers[g] }
-            for z in 0..<ChemicalElement.count {
-                elementWeight[z] = groupWeight[grouping.groupOfElement[z]] * grouping.elementFactor[z]
-            }
-            addSmooth(t, groupWeight: groupWeight, s: s, out: out)
-            addNarrow(record.narrow, elementWeight: elementWeight, s: s, out: out)
-            if broadening.isActive {
-                addBroadenedLines(record, elementWeight: elementWeight, s: s, broadening: broadening,
-                                  ionFactors: ionFactors, out: out)
-            } else {
-                addLines(record.lines, elementWeight: elementWeight, s: s, ionFactors: ionFactors, out: out)
+            for term in terms where term.weight != 0 {
+                for z in 0..<ChemicalElement.count {
+                    elementWeight[z] = term.weight * groupMultipliers[grouping.groupOfElement[z]] * grouping.elementFactor[z]
+                }
+                let record = emission.table.records[term.record]
+                if broadening.isActive {
+                    addBroadenedLines(record, elementWeight: elementWeight, s: s, broadening: broadening,
+                                      ionFactors: ionFactors, out: out)
+                } else {
+                    addLines(record.lines, elementWeight: elementWeight, s: s, ionFactors: ionFactors, out: out)
+                }
             }
         }
     }
 
-    // MARK: Smooth part: exact integral of the piecewise-linear density over every bin.
+    // MARK: Continua and pseudo-continua: exact integrals of piecewise-linear densities.
 
-    private func addSmooth(_ t: Int, groupWeight: UnsafeMutablePointer<Double>, s: Double, out: UnsafeMutablePointer<Double>) {
-        let smooth = emission.table.records[t].smooth
-        let n = smooth.count
-        guard n >= 2 else { return }
-        let g = emission.grouping.groupCount
-        smooth.energies.withUnsafeBufferPointer { nodeBuffer in
-        emission.columns[t].withUnsafeBufferPointer { columnBuffer in
-        emission.inverseWidths[t].withUnsafeBufferPointer { inverseBuffer in
-        locator.lo.withUnsafeBufferPointer { loBuffer in
-        locator.hi.withUnsafeBufferPointer { hiBuffer in
-            let nodes = nodeBuffer.baseAddress!, columns = columnBuffer.baseAddress!, inverse = inverseBuffer.baseAddress!
-            let lo = loBuffer.baseAddress!, hi = hiBuffer.baseAddress!
-            let bins = locator.count
-            @inline(__always) func density(_ k: Int) -> Double {
-                var d = 0.0
-                let row = columns + k &* g
-                for j in 0..<g { d += groupWeight[j] * row[j] }
-                return d
-            }
-            // Start at the last node at or below the first source-frame edge.
-            let start = lo[0] * s
-            var low = 0, high = n - 1
-            while high - low > 1 {
-                let mid = (low + high) >> 1
-                if nodes[mid] <= start { low = mid } else { high = mid }
-            }
-            var k = low
-            var cumulative = 0.0          // ∫ from nodes[k0] to nodes[k]
-            var dk = density(k), dk1 = density(k + 1)
-            var lastX = -Double.infinity
-            @inline(__always) func integral(to xIn: Double) -> Double {
-                let x = max(xIn, lastX)   // edges stored as float32 may overlap by an ulp
-                lastX = x
-                while k + 1 < n && nodes[k + 1] <= x {
-                    cumulative += 0.5 * (dk + dk1) * (nodes[k + 1] - nodes[k])
-                    k += 1
-                    dk = dk1
-                    dk1 = k + 1 < n ? density(k + 1) : 0
+    /// One group's density at one temperature, walked along the grid.
+    private struct Walker {
+        /// The group density's records (node, tail, value, half slope), 4 doubles each.
+        let records: UnsafeMutablePointer<Double>
+        let weight: Double
+        /// Current record (its node ≤ the last query).
+        var node: UnsafeMutablePointer<Double>
+
+        /// weight × ∫ from x to the end, for x at or beyond every earlier query. Past the last
+        /// node the sentinel records (node +∞, zeros) give 0 without a test.
+        @inline(__always)
+        mutating func tailIntegral(_ x: Double) -> Double {
+            // Usually 0–2 nodes lie between consecutive edges: step without branches first.
+            node += node[4] <= x ? 4 : 0
+            node += node[4] <= x ? 4 : 0
+            while node[4] <= x { node += 4 }
+            let u = max(0, x - node[0])
+            return weight * (node[1] - u * (node[2] + node[3] * u))
+        }
+    }
+
+    private func addSmooth(_ terms: [(record: Int, weight: Double)], groupMultipliers: UnsafeBufferPointer<Double>,
+                           s: Double, out: UnsafeMutablePointer<Double>) {
+        let lo = locator.lo, hi = locator.hi, bins = locator.count
+        let start = lo[0] * s
+        var walkers: [Walker] = []
+        walkers.reserveCapacity(terms.count * groupMultipliers.count)
+        for term in terms {
+            for (g, density) in emission.smooth[term.record].enumerated() {
+                let w = term.weight * groupMultipliers[g]
+                guard w != 0, density.count >= 2 else { continue }
+                // last node at or below the first edge (or 0)
+                var low = 0, high = density.count - 1
+                while high - low > 1 {
+                    let mid = (low + high) >> 1
+                    if density.node(mid) <= start { low = mid } else { high = mid }
                 }
-                if k + 1 >= n { return cumulative }
-                let u = x - nodes[k]
-                if u <= 0 { return cumulative }
-                return cumulative + dk * u + 0.5 * (dk1 - dk) * inverse[k] * u * u
+                walkers.append(Walker(records: density.records, weight: w,
+                                      node: density.records + low * GroupDensity.stride))
             }
-            var previousHi = 0.0
-            for i in 0..<bins {
-                let fLo = (i > 0 && lo[i] == hi[i - 1]) ? previousHi : integral(to: lo[i] * s)
-                let fHi = integral(to: hi[i] * s)
-                out[i] += fHi - fLo
-                previousHi = fHi
-                if k + 1 >= n && fHi == cumulative && nodes[n - 1] <= hi[i] * s { break }
+        }
+        guard !walkers.isEmpty else { return }
+        walkers.withUnsafeMutableBufferPointer { walkerBuffer in
+            let walker = walkerBuffer.baseAddress!, count = walkerBuffer.count
+            @inline(__always) func tailIntegral(_ x: Double) -> Double {
+                var sum = 0.0
+                for j in 0..<count { sum += walker[j].tailIntegral(x) }
+                return sum
             }
-        }}}}}
+            if locator.isContiguous {
+                var previous = tailIntegral(start)
+                for i in 0..<bins {
+                    let next = tailIntegral(hi[i] * s)
+                    out[i] += previous - next
+                    previous = next
+                    if next == 0 { break }   // past every density's last node
+                }
+            } else {
+                var lastX = -Double.infinity
+                for i in 0..<bins {
+                    // edges stored as float32 may overlap by an ulp: never step back
+                    let xLo = max(lo[i] * s, lastX), xHi = max(hi[i] * s, xLo)
+                    lastX = xHi
+                    let upper = tailIntegral(xLo)
+                    out[i] += upper - tailIntegral(xHi)
+                }
+            }
+        }
     }
 
     // MARK: Lines
@@ -207,41 +224,5 @@ public struct PreparedEmission: Sendable {
             previousHi = top
             i += 1
         }
-    }
-
-    // MARK: Narrow pseudo-continuum features
-
-    private func addNarrow(_ features: NarrowFeatureList, elementWeight: UnsafeMutablePointer<Double>, s: Double,
-                           out: UnsafeMutablePointer<Double>) {
-        let bins = locator.count
-        guard features.count > 0 else { return }
-        let first = features.firstIndex(above: locator.lo[0] * s - features.maxRightWidth)
-        let last = features.firstIndex(above: locator.hi[bins - 1] * s + features.maxLeftWidth)
-        guard first < last else { return }
-        let inverseS = 1 / s
-        features.centres.withUnsafeBufferPointer { centres in
-        features.leftWidths.withUnsafeBufferPointer { lefts in
-        features.rightWidths.withUnsafeBufferPointer { rights in
-        features.values.withUnsafeBufferPointer { values in
-        features.elements.withUnsafeBufferPointer { elements in
-            for j in first..<last {
-                let w = elementWeight[Int(elements[j]) &- 1] * values[j]
-                if w == 0 { continue }
-                let c = centres[j], a = lefts[j], b = rights[j]
-                let xl = (c - a) * inverseS, xr = (c + b) * inverseS
-                let bin = locator.lineBin(xr)
-                if bin >= 0 && locator.lo[bin] <= xl {
-                    out[bin] += w * 0.5 * (a + b)
-                    continue
-                }
-                var i = locator.firstBin(endingAtOrAbove: xl)
-                while i < bins && locator.lo[i] < xr {
-                    let u0 = max(locator.lo[i], xl) * s - c
-                    let u1 = min(locator.hi[i], xr) * s - c
-                    out[i] += w * (hatCumulative(u1, left: a, right: b) - hatCumulative(u0, left: a, right: b))
-                    i += 1
-                }
-            }
-        }}}}}
     }
 }
