@@ -4,3 +4,4 @@
 @_exported import PerseusIO
 @_exported import PerseusPhysics
 @_exported import PerseusNeural
+@_exported import PerseusFit

@@ -62,7 +62,7 @@ public struct EnergyGrid: Sendable, Equatable, Hashable {
         }
         let logLo = log(lower), logHi = log(upper)
         let edges = (0...count).map { i in
-            i == count ? upper : exp(logLo + (logHi - logLo) * Double(i) / Double(count))
+            i == 0 ? lower : i == count ? upper : exp(logLo + (logHi - logLo) * Double(i) / Double(count))
         }
         return try EnergyGrid(edges: edges)
     }
