@@ -9,7 +9,8 @@ import Foundation
 /// broadening is off by default (XSPEC's `APECTHERMAL` default); the b-variants (`bapec`,
 /// `bvapec`) always broaden thermally and add their `Velocity` parameter. The pseudo-continuum is
 /// not broadened (XSPEC's `APECBROADPSEUDO` default). Each Gaussian is integrated exactly over
-/// the bins within ±6σ (the remaining 2e-9 of the flux is dropped).
+/// every bin that reaches within ±6σ of the line (the flux beyond those bins, < 2e-9, is dropped;
+/// XSPEC adds its remainder beyond ~4.9σ to the outermost bin).
 public struct LineBroadening: Sendable, Equatable {
     /// Whether lines are broadened by the ions' thermal motion.
     public var thermal: Bool

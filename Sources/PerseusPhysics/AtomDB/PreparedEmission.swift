@@ -215,8 +215,9 @@ public struct PreparedEmission: Sendable {
         @inline(__always) func cdf(_ x: Double) -> Double { 0.5 * erfc(-(x - centre) * scale) }
         var previousTop = -1.0, previousHi = -Double.infinity
         while i < bins && locator.lo[i] < highX {
-            let bottom = max(locator.lo[i], lowX)
-            let top = min(locator.hi[i], highX)
+            // whole bins: every bin reaching within 6σ gets its exact share
+            let bottom = locator.lo[i]
+            let top = locator.hi[i]
             let cBottom = bottom == previousHi ? previousTop : cdf(bottom)
             let cTop = cdf(top)
             out[i] += flux * (cTop - cBottom)
