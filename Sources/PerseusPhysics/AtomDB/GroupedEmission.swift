@@ -1,21 +1,31 @@
 /// An `EmissivityTable` with the continua and pseudo-continua of every temperature pre-summed
-/// per abundance group: one piecewise-linear density per group and temperature, already
-/// multiplied by the grouping's fixed element factors. Independent of the energy grid; built
-/// once per model component.
+/// per abundance group: piecewise-linear densities, already multiplied by the grouping's fixed
+/// element factors. Independent of the energy grid; built once per model component.
+///
+/// With at most `sharedNodesGroupLimit` groups (apec: two) all groups of a temperature share one
+/// set of nodes (one walk per temperature at evaluation); with more (vapec: 14) each group has
+/// its own nodes, which keeps memory proportional to the tables rather than to the groups.
 struct GroupedEmission: Sendable {
     let table: EmissivityTable
     let grouping: AbundanceGrouping
-    /// `smooth[t][g]`: the density of group g at temperature t.
+    /// `smooth[t]`: the densities at temperature t, each covering the groups in its `groups`.
     let smooth: [[GroupDensity]]
+
+    static let sharedNodesGroupLimit = 2
 
     init(table: EmissivityTable, grouping: AbundanceGrouping) {
         self.table = table
         self.grouping = grouping
+        let g = grouping.groupCount
         smooth = table.records.map { record in
             let curves = (record.continua + record.pseudoContinua).filter { $0.ion == 0 && $0.energies.count >= 2 }
-            return (0..<grouping.groupCount).map { g in
-                GroupDensity(curves: curves.filter { grouping.groupOfElement[$0.element - 1] == g },
-                             factors: grouping.elementFactor)
+            if g <= GroupedEmission.sharedNodesGroupLimit {
+                return [GroupDensity(curves: curves, factors: grouping.elementFactor,
+                                     column: { grouping.groupOfElement[$0 - 1] }, groups: Array(0..<g))]
+            }
+            return (0..<g).map { group in
+                GroupDensity(curves: curves.filter { grouping.groupOfElement[$0.element - 1] == group },
+                             factors: grouping.elementFactor, column: { _ in 0 }, groups: [group])
             }
         }
     }
@@ -35,22 +45,28 @@ struct GroupedEmission: Sendable {
 final class GroupDensity: @unchecked Sendable {
     /// Number of nodes (the storage has two more: sentinels with node +∞ and zeros).
     let count: Int
-    /// Per node, four values: energy [keV] (non-decreasing; a repeated energy is a jump),
-    /// tail integral ∫ from the node to the last node [photons cm³ s⁻¹], density at the node
-    /// [photons cm³ s⁻¹ keV⁻¹] (left limit on the first node of a jump, right limit on the
-    /// second), and half the slope of the segment to the next node (0 for zero width).
-    /// Integrals over bins are differences of the tail integral; counting from the high-energy
-    /// end keeps the falling spectrum's far tail exact to rounding relative to its own size.
+    /// The abundance groups of the columns, in column order.
+    let groups: [Int]
+    /// Doubles per node: 1 + 3 × columns.
+    let stride: Int
+    /// Per node: its energy [keV] (non-decreasing; a repeated energy is a jump), then for each
+    /// column (group) three values: the tail integral ∫ from the node to the last node
+    /// [photons cm³ s⁻¹], the density at the node [photons cm³ s⁻¹ keV⁻¹] (left limit on the
+    /// first node of a jump, right limit on the second), and half the slope of the segment to
+    /// the next node (0 for zero width). Integrals over bins are differences of the tail
+    /// integral; counting from the high-energy end keeps the falling spectrum's far tail exact
+    /// to rounding relative to its own size.
     let records: UnsafeMutablePointer<Double>
-    static let stride = 4
 
     deinit { records.deallocate() }
 
     /// Node energy k [keV].
-    func node(_ k: Int) -> Double { records[k * GroupDensity.stride] }
+    func node(_ k: Int) -> Double { records[k * stride] }
 
-    init(curves: [EmissionCurve], factors: [Double]) {
-        let g = 1
+    /// - Parameters:
+    ///   - column: the column (index into `groups`) of each element Z.
+    init(curves: [EmissionCurve], factors: [Double], column: (Int) -> Int, groups: [Int]) {
+        let g = groups.count
         // Union of the node energies, and where any curve jumps.
         var energies: [Double] = []
         for curve in curves { energies.append(contentsOf: curve.energies) }
@@ -85,7 +101,7 @@ final class GroupDensity: @unchecked Sendable {
         first[unique.count] = nodes.count
         var columns = [Double](repeating: 0, count: nodes.count * g)
         for curve in curves {
-            let group = 0
+            let group = column(curve.element)
             let factor = factors[curve.element - 1]
             guard factor != 0 else { continue }
             let e = curve.energies, v = curve.values, m = e.count
@@ -116,21 +132,27 @@ final class GroupDensity: @unchecked Sendable {
         }
         let n = nodes.count
         count = n
-        let w = GroupDensity.stride
+        self.groups = groups
+        let w = 1 + 3 * g
+        stride = w
         // Two sentinel records past the end (node +∞, zeros) let evaluation loops read record
         // k + 1 without bounds tests.
-        records = .allocate(capacity: (n + 2) * w)
-        records.initialize(repeating: 0, count: (n + 2) * w)
-        records[n * w] = .infinity
-        records[(n + 1) * w] = .infinity
-        var tail = 0.0
-        for k in Swift.stride(from: n - 1, through: 0, by: -1) {
-            let width = k + 1 < n ? nodes[k + 1] - nodes[k] : 0
-            if k + 1 < n { tail += 0.5 * (columns[k] + columns[k + 1]) * width }
-            records[k * w] = nodes[k]
-            records[k * w + 1] = tail
-            records[k * w + 2] = columns[k]
-            records[k * w + 3] = width > 0 ? 0.5 * (columns[k + 1] - columns[k]) / width : 0
+        let storage = UnsafeMutablePointer<Double>.allocate(capacity: (n + 2) * w)
+        storage.initialize(repeating: 0, count: (n + 2) * w)
+        storage[n * w] = .infinity
+        storage[(n + 1) * w] = .infinity
+        for k in 0..<n { storage[k * w] = nodes[k] }
+        for c in 0..<g {
+            var tail = 0.0
+            for k in Swift.stride(from: n - 1, through: 0, by: -1) {
+                let value = columns[k * g + c]
+                let width = k + 1 < n ? nodes[k + 1] - nodes[k] : 0
+                if k + 1 < n { tail += 0.5 * (value + columns[(k + 1) * g + c]) * width }
+                storage[k * w + 1 + 3 * c] = tail
+                storage[k * w + 2 + 3 * c] = value
+                storage[k * w + 3 + 3 * c] = width > 0 ? 0.5 * (columns[(k + 1) * g + c] - value) / width : 0
+            }
         }
+        records = storage
     }
 }

@@ -74,24 +74,29 @@ public struct PreparedEmission: Sendable {
 
     // MARK: Continua and pseudo-continua: exact integrals of piecewise-linear densities.
 
-    /// One group's density at one temperature, walked along the grid.
+    /// One density (one or more group columns) at one temperature, walked along the grid.
     private struct Walker {
-        /// The group density's records (node, tail, value, half slope), 4 doubles each.
+        /// The density's records: node, then (tail, value, half slope) per column.
         let records: UnsafeMutablePointer<Double>
-        let weight: Double
+        let stride: Int
+        /// Weight of each column (temperature weight × group multiplier); `columns` entries.
+        let weights: (Double, Double)
+        let columns: Int
         /// Current record (its node ≤ the last query).
         var node: UnsafeMutablePointer<Double>
 
-        /// weight × ∫ from x to the end, for x at or beyond every earlier query. Past the last
+        /// Σ weight × ∫ from x to the end, for x at or beyond every earlier query. Past the last
         /// node the sentinel records (node +∞, zeros) give 0 without a test.
         @inline(__always)
         mutating func tailIntegral(_ x: Double) -> Double {
             // Usually 0–2 nodes lie between consecutive edges: step without branches first.
-            node += node[4] <= x ? 4 : 0
-            node += node[4] <= x ? 4 : 0
-            while node[4] <= x { node += 4 }
+            node += node[stride] <= x ? stride : 0
+            node += node[stride] <= x ? stride : 0
+            while node[stride] <= x { node += stride }
             let u = max(0, x - node[0])
-            return weight * (node[1] - u * (node[2] + node[3] * u))
+            var sum = weights.0 * (node[1] - u * (node[2] + node[3] * u))
+            if columns == 2 { sum += weights.1 * (node[4] - u * (node[5] + node[6] * u)) }
+            return sum
         }
     }
 
@@ -101,18 +106,20 @@ public struct PreparedEmission: Sendable {
         let start = lo[0] * s
         var walkers: [Walker] = []
         walkers.reserveCapacity(terms.count * groupMultipliers.count)
-        for term in terms {
-            for (g, density) in emission.smooth[term.record].enumerated() {
-                let w = term.weight * groupMultipliers[g]
-                guard w != 0, density.count >= 2 else { continue }
+        for term in terms where term.weight != 0 {
+            for density in emission.smooth[term.record] where density.count >= 2 {
+                precondition(density.groups.count <= 2, "a density has at most two columns")
+                let w0 = term.weight * groupMultipliers[density.groups[0]]
+                let w1 = density.groups.count > 1 ? term.weight * groupMultipliers[density.groups[1]] : 0
+                guard w0 != 0 || w1 != 0 else { continue }
                 // last node at or below the first edge (or 0)
                 var low = 0, high = density.count - 1
                 while high - low > 1 {
                     let mid = (low + high) >> 1
                     if density.node(mid) <= start { low = mid } else { high = mid }
                 }
-                walkers.append(Walker(records: density.records, weight: w,
-                                      node: density.records + low * GroupDensity.stride))
+                walkers.append(Walker(records: density.records, stride: density.stride, weights: (w0, w1),
+                                      columns: density.groups.count, node: density.records + low * density.stride))
             }
         }
         guard !walkers.isEmpty else { return }
