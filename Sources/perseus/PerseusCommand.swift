@@ -10,6 +10,7 @@ struct PerseusCommand: ParsableCommand {
         version: PerseusVersion.string,
         subcommands: [
             BenchCommand.self,
+            ModelCommand.self,
         ]
     )
 }

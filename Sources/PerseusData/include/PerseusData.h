@@ -12,8 +12,9 @@ typedef struct {
     size_t size;
 } perseus_blob;
 
-/* One header per embedded table. SwiftPM treats this file as the module's umbrella header,
-   so each table's header must be included here to be visible from Swift. */
+/* SwiftPM uses this header as the module's umbrella header (it is named after the module), so
+   each table's header must be included here to be visible from Swift. */
+#include "PerseusAbsorptionData.h"
 #include "PerseusAtomDB.h"
 
 #endif

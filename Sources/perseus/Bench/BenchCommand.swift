@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchPoissonCommand.self,
             BenchDatasetWriteCommand.self,
+            BenchModelCommand.self,
             BenchApecCommand.self,
         ]
     )
