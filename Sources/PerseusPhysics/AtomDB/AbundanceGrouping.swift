@@ -15,7 +15,7 @@ public struct AbundanceGrouping: Sendable, Equatable {
     public let groupCount: Int
 
     public init(groupOfElement: [Int], elementFactor: [Double]) {
-        precondition(groupOfElement.count == ChemicalElement.count && elementFactor.count == ChemicalElement.count,
+        precondition(groupOfElement.count == PeriodicTable.count && elementFactor.count == PeriodicTable.count,
                      "one group and one factor per element H … Zn")
         self.groupOfElement = groupOfElement
         self.elementFactor = elementFactor

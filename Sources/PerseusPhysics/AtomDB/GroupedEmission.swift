@@ -1,3 +1,5 @@
+import PerseusCore
+
 /// An `EmissivityTable` with the continua and pseudo-continua of every temperature pre-summed
 /// per abundance group: piecewise-linear densities, already multiplied by the grouping's fixed
 /// element factors. Independent of the energy grid; built once per model component.
@@ -5,15 +7,24 @@
 /// With at most `sharedNodesGroupLimit` groups (apec: two) all groups of a temperature share one
 /// set of nodes (one walk per temperature at evaluation); with more (vapec: 14) each group has
 /// its own nodes, which keeps memory proportional to the tables rather than to the groups.
-struct GroupedEmission: Sendable {
-    let table: EmissivityTable
-    let grouping: AbundanceGrouping
+///
+/// Models build one per component (`Apec` does in its `init`) and prepare it for each grid with
+/// `prepared(for:)`; `nei` can do the same with a grouping of its own and pass per-ion factors
+/// to `PreparedEmission.accumulate`.
+public struct GroupedEmission: Sendable {
+    public let table: EmissivityTable
+    public let grouping: AbundanceGrouping
     /// `smooth[t]`: the densities at temperature t, each covering the groups in its `groups`.
     let smooth: [[GroupDensity]]
 
     static let sharedNodesGroupLimit = 2
 
-    init(table: EmissivityTable, grouping: AbundanceGrouping) {
+    /// The evaluation engine for the grid: see `PreparedEmission`.
+    public func prepared(for grid: EnergyGrid) -> PreparedEmission {
+        PreparedEmission(emission: self, grid: grid)
+    }
+
+    public init(table: EmissivityTable, grouping: AbundanceGrouping) {
         self.table = table
         self.grouping = grouping
         let g = grouping.groupCount

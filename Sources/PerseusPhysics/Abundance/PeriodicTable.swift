@@ -1,5 +1,6 @@
-/// The 30 elements H (Z = 1) to Zn (Z = 30) that XSPEC's abundance tables and AtomDB cover.
-public enum ChemicalElement {
+/// Facts about the 30 elements H (Z = 1) to Zn (Z = 30) that XSPEC's abundance tables and
+/// AtomDB cover: symbols and atomic weights.
+public enum PeriodicTable {
     /// Number of elements covered (Z = 1 … 30).
     public static let count = 30
 
