@@ -8,6 +8,7 @@
 //   PerseusHDF5                        thin, safe HDF5 layer (files, groups, datasets, attributes)
 //   PerseusIO                          OGIP FITS (RMF, ARF, PHA I/II) and the HDF5 dataset store
 //   PerseusPhysics                     spectral components, XSPEC expression language, AtomDB, NEI, absorption
+//   PerseusInstruments                 instruments, response folding, backgrounds, fakeit, scenarios
 //   PerseusFit                         fit statistics, optimisers, confidence intervals
 //   PerseusNeural                      tensors, autodiff, layers, optimisers (Core + HDF5 + BLAS only)
 //   Perseus                            umbrella module
@@ -60,7 +61,10 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Embedded derived data
-        .target(name: "PerseusData", exclude: ["blobs"], cSettings: [.headerSearchPath("blobs")]),
+        // Tables in Sources/PerseusData/blobs and instrument files in Responses/ are embedded with
+        // .incbin; both folders are on the assembler's search path.
+        .target(name: "PerseusData", exclude: ["blobs"],
+                cSettings: [.headerSearchPath("blobs"), .headerSearchPath("../../Responses")]),
 
         // MARK: Library modules
         .target(name: "PerseusCore", swiftSettings: optimise),
@@ -69,12 +73,14 @@ let package = Package(
         .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS", "CZlib"],
                 swiftSettings: optimise),
         .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: optimise),
+        .target(name: "PerseusInstruments", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "PerseusData", "COpenBLAS"],
+                swiftSettings: optimise),
         .target(name: "PerseusFit", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
 
         // MARK: Umbrella and command-line tool
         .target(name: "Perseus", dependencies: ["PerseusCore", "PerseusHDF5", "PerseusIO", "PerseusPhysics", "PerseusNeural",
-                                                "PerseusFit"]),
+                                                "PerseusFit", "PerseusInstruments"]),
         .executableTarget(name: "perseus", dependencies: [
             "Perseus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -88,6 +94,7 @@ let package = Package(
         .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO", "PerseusTestSupport"]),
         .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics", "PerseusTestSupport"]),
         .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusInstrumentsTests", dependencies: ["PerseusInstruments", "PerseusTestSupport"]),
         .testTarget(name: "PerseusFitTests", dependencies: ["PerseusFit", "PerseusTestSupport"]),
     ]
 )

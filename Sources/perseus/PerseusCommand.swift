@@ -11,6 +11,7 @@ struct PerseusCommand: ParsableCommand {
         subcommands: [
             BenchCommand.self,
             ModelCommand.self,
+            InspectCommand.self,
         ]
     )
 }

@@ -10,6 +10,7 @@ struct BenchCommand: ParsableCommand {
             BenchPoissonCommand.self,
             BenchDatasetWriteCommand.self,
             BenchModelCommand.self,
+            BenchRMFCommand.self,
             BenchApecCommand.self,
         ]
     )

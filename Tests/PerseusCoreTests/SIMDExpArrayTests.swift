@@ -1,10 +1,9 @@
 import Foundation
 import Testing
 import PerseusCore
-@testable import PerseusPhysics
 
-/// The vectorised exponential against Foundation.exp.
-struct VectorExpTests {
+/// The array form of the vector exponential against Foundation.exp.
+struct SIMDExpArrayTests {
     @Test func agreesWithFoundationExpEverywhere() {
         var stream = RandomStream(seed: 7, purpose: .testing, index: 0)
         var x = (0..<200_000).map { _ in -745.5 + 1455.5 * stream.uniform() }
@@ -13,7 +12,7 @@ struct VectorExpTests {
         var out = [Double](repeating: .nan, count: x.count)
         x.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
-                VectorExp.exp(scale: 1, input.baseAddress!, into: output.baseAddress!, count: input.count)
+                SIMDMath.exp(scale: 1, input.baseAddress!, into: output.baseAddress!, count: input.count)
             }
         }
         var worst = 0.0
@@ -33,7 +32,7 @@ struct VectorExpTests {
         var out = [Double](repeating: 0, count: 3)
         x.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
-                VectorExp.exp(scale: -0.5, input.baseAddress!, into: output.baseAddress!, count: 3)
+                SIMDMath.exp(scale: -0.5, input.baseAddress!, into: output.baseAddress!, count: 3)
             }
         }
         #expect(out[0].isNaN)
