@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import PerseusCore
 @testable import PerseusPhysics
+import PerseusTestSupport
 
 /// apec and vapec through the model expression language and the standard registry.
 @Suite struct ApecRegistryTests {
@@ -55,6 +56,16 @@ import PerseusCore
         } catch {
             #expect(error.description.contains("no AtomDB APEC tables") && error.description.contains(empty.path))
         }
+    }
+
+    @Test(.enabled(if: ApecReference.isAvailable, "needs ../shared/data/atomdb and astropy"))
+    func atomDBDirectoryFromContextUsesFullTables() throws {
+        let context = ModelContext(atomDBDirectory: ReferenceData.path("atomdb"))
+        let model = try Model("apec", context: context)
+        let value = try model.compiled(for: Self.grid).evaluate([3, 1, 0, 1])
+        let compact = try evaluate(Apec(.apec), on: Self.grid, [3, 1, 0, 1])
+        let c = SpectrumComparison(compact, reference: value)
+        #expect(c.worst > 0 && c.worst < 1e-3)   // the full tables, not the compact one
     }
 
     @Test func vapecParametersInModel() throws {

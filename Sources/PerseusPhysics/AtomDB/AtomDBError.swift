@@ -1,4 +1,5 @@
 import PerseusCore
+import PerseusIO
 
 /// Problems reading AtomDB emission tables.
 public enum AtomDBError: PerseusError, Equatable {
@@ -10,8 +11,8 @@ public enum AtomDBError: PerseusError, Equatable {
     case filesNotFound(searched: [String], source: String)
     /// A FITS table lacks a column, keyword or extension, or holds an unexpected value.
     case invalidFile(file: String, location: String, expected: String)
-    /// This build cannot read FITS tables yet (the PerseusIO FITS layer is not integrated).
-    case fitsReadingUnavailable(files: AtomDBFiles)
+    /// The FITS layer could not read a table (its message names the file, HDU and item).
+    case unreadable(FITSError)
 
     public var description: String {
         switch self {
@@ -23,9 +24,8 @@ public enum AtomDBError: PerseusError, Equatable {
             return "no AtomDB APEC tables (apec_v*_line.fits with apec_v*_coco.fits) found in \(searched.joined(separator: " or ")) (from \(source))"
         case let .invalidFile(file, location, expected):
             return "\(file): \(location): expected \(expected)"
-        case let .fitsReadingUnavailable(files):
-            return "found \(files.lineFile) and \(files.continuumFile), but this build cannot read FITS tables yet "
-                + "(the FITS layer is not integrated); unset ATOMDB / omit --atomdb to use the embedded AtomDB 3.0.9 table"
+        case let .unreadable(error):
+            return error.description
         }
     }
 }

@@ -9,7 +9,7 @@ import PerseusCore
 /// - `EmissivityTable.embedded()`: the compact table derived from AtomDB 3.0.9 by
 ///   `scripts/derive_atomdb.py` and compiled into the binary (see `CompactAtomDBDecoder` for
 ///   what it keeps; it reproduces the full tables' apec spectra to better than 0.1%).
-/// - `EmissivityTable(atomDBFiles:)` / `AtomDBLocation`: the full FITS tables
+/// - `EmissivityTable.read(_:)` with `AtomDBFiles`: the full FITS tables
 ///   (`apec_v3.0.9_line.fits`, `apec_v3.0.9_coco.fits`), when the user points Perseus at an
 ///   AtomDB installation with `--atomdb DIR` or the `ATOMDB` environment variable.
 ///
