@@ -12,6 +12,8 @@ struct PerseusCommand: ParsableCommand {
             BenchCommand.self,
             ModelCommand.self,
             InspectCommand.self,
+            MergeCommand.self,
+            IonizationCommand.self,
         ]
     )
 }
