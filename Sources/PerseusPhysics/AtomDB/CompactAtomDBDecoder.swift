@@ -47,7 +47,7 @@ public enum CompactAtomDBDecoder {
         guard blob.count >= headerSize, Array(blob[0..<16]) == magic else {
             throw .corruptEmbeddedTable("missing header")
         }
-        var header = ByteReader(blob)
+        var header = AtomDBByteReader(blob)
         header.offset = 16
         let version = try header.u32()
         let flags = try header.u32()
@@ -76,7 +76,7 @@ public enum CompactAtomDBDecoder {
     }
 
     static func decodePayload(_ bytes: UnsafeRawBufferPointer, origin: String) throws(AtomDBError) -> EmissivityTable {
-        var r = ByteReader(bytes)
+        var r = AtomDBByteReader(bytes)
         let nT = Int(try r.u32())
         _ = try r.u32()   // first table row (provenance)
         _ = try r.u32()
@@ -178,7 +178,7 @@ extension EmissivityTable {
 }
 
 /// Bounds-checked little-endian reads from a byte buffer.
-struct ByteReader {
+fileprivate struct AtomDBByteReader {
     let buffer: UnsafeRawBufferPointer
     var offset = 0
 
@@ -198,7 +198,7 @@ struct ByteReader {
 
     mutating func bytes(_ n: Int) throws(AtomDBError) -> [UInt8] { Array(try take(n)) }
 
-    mutating func sub(_ n: Int) throws(AtomDBError) -> ByteReader { ByteReader(try take(n)) }
+    mutating func sub(_ n: Int) throws(AtomDBError) -> AtomDBByteReader { AtomDBByteReader(try take(n)) }
 
     mutating func u32s(_ n: Int) throws(AtomDBError) -> [UInt32] {
         let raw = try take(4 * n)
