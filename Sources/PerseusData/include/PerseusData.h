@@ -17,5 +17,6 @@ typedef struct {
 #include "PerseusAbsorptionData.h"
 #include "PerseusIonizationData.h"
 #include "PerseusScenarioData.h"
+#include "PerseusAtomDB.h"
 
 #endif

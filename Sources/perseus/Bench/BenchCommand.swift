@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
             BenchModelCommand.self,
             BenchRMFCommand.self,
             BenchIonizationCommand.self,
+            BenchApecCommand.self,
         ]
     )
 }
