@@ -23,9 +23,10 @@ import PerseusCore
         let start = ToyParameters.powerLaw(index: 1.2, norm: 4e-2)
         let p = try problem(counts, start, statistic: statistic)
         let result = try Fitter().fit(p, model: &model)
-        // χ² weights are the data, so the noiseless minimum is the truth for every statistic.
-        #expect(abs(result.values[0] - truth[0]) < 1e-5 * truth[0])
-        #expect(abs(result.values[1] - truth[1]) < 1e-5 * truth[1])
+        // χ² weights are the data, so the noiseless minimum is the truth for every statistic;
+        // converged means within ≈ 0.003σ of it.
+        #expect(abs(result.values[0] - truth[0]) < 0.01 * result.errors[0]!)
+        #expect(abs(result.values[1] - truth[1]) < 0.01 * result.errors[1]!)
         #expect(result.method == .levenbergMarquardt)
         #expect(result.warnings.isEmpty)
         #expect(result.degreesOfFreedom == p.data.count - 2)
@@ -39,8 +40,9 @@ import PerseusCore
         let counts = model.expected(truth)
         let start = ToyParameters.powerLawPlusLine(index: 1.5, norm: 5e-3, lineEnergy: 6.3, lineNorm: 5e-4)
         let result = try Fitter().fit(try problem(counts, start), model: &model)
-        for (i, t) in truth.enumerated() {
-            #expect(abs(result.values[i] - t) < 1e-5 * t, "\(result.parameters.names[i])")
+        // Converged means within ≈ 0.003σ of the minimum (remaining decrease ≤ 1e-5).
+        for (k, i) in result.parameters.freeIndices.enumerated() {
+            #expect(abs(result.values[i] - truth[i]) < 0.01 * result.errors[k]!, "\(result.parameters.names[i])")
         }
         #expect(result.parameters.all[3].value == 0.1)  // frozen
         #expect(result.errors.count == 4)
@@ -69,6 +71,29 @@ import PerseusCore
         #expect(rms > 0.6 && rms < 1.5, "rms pull \(rms)")
     }
 
+    /// Broyden updates and XSPEC's convergence test alone are options; both reach the minimum.
+    @Test func optionalStrategies() throws {
+        var model = ToyCountsModel(.absorbedPowerLaw, Self.instrument)
+        let counts = poissonSpectrum(model.expected([0.5, 1.8, 1e-2]), seed: 13, sample: 0)
+        let parameters = [FitParameter(name: "abs.nH", value: 0.2, hardMin: 0, hardMax: 1e5)] + ToyParameters.powerLaw(index: 1.5, norm: 5e-3)
+        let p = try problem(counts, parameters)
+        let reference = try Fitter().fit(p, model: &model)
+        var broyden = FitOptions()
+        broyden.broydenUpdates = true
+        let b = try Fitter(options: broyden).fit(p, model: &model)
+        var xspec = FitOptions()
+        xspec.remainingDecreaseTolerance = .infinity
+        let x = try Fitter(options: xspec).fit(p, model: &model)
+        for k in 0..<3 {
+            let sigma = reference.errors[k]!
+            #expect(abs(b.freeValues[k] - reference.freeValues[k]) < 0.01 * sigma)
+            // XSPEC's test alone stops when an iteration gains < 0.01: within ≈ 0.15σ.
+            #expect(abs(x.freeValues[k] - reference.freeValues[k]) < 0.2 * sigma)
+        }
+        #expect(x.statistic - reference.statistic < 0.02)
+        #expect(x.modelEvaluations <= reference.modelEvaluations)
+    }
+
     @Test func frozenAndLinkedParametersAreHonoured() throws {
         var model = ToyCountsModel(.linearTwoShapes, Self.instrument)
         // norm2 = 0.5 · norm1 + 0.001.
@@ -80,7 +105,7 @@ import PerseusCore
         ]
         let result = try Fitter().fit(try problem(counts, parameters), model: &model)
         #expect(result.parameters.freeIndices == [0])
-        #expect(abs(result.values[0] - truth[0]) < 1e-6 * truth[0])
+        #expect(abs(result.values[0] - truth[0]) < 0.01 * result.errors[0]!)
         #expect(abs(result.values[1] - (0.5 * result.values[0] + 1e-3)) < 1e-15)
     }
 

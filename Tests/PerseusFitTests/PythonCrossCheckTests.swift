@@ -87,8 +87,9 @@ struct PythonCrossCheckTests {
         print(json.dumps({"index": best.x[0], "norm": float(np.exp(best.x[1])), "stat": best.fun}))
         """
         let scipy = try #require(Python.json(code, arguments: [path]) as? [String: Double])
-        #expect(abs(fit.values[0] - scipy["index"]!) < 1e-4 * fit.errors[0]! + 1e-9, "PhoIndex \(fit.values[0]) vs scipy \(scipy["index"]!)")
-        #expect(abs(fit.values[1] / scipy["norm"]! - 1) < 1e-5, "norm \(fit.values[1]) vs scipy \(scipy["norm"]!)")
+        // Both optimisers stop near the same minimum: within 0.01σ (Perseus's tolerance is ≈ 0.003σ).
+        #expect(abs(fit.values[0] - scipy["index"]!) < 0.01 * fit.errors[0]!, "PhoIndex \(fit.values[0]) vs scipy \(scipy["index"]!)")
+        #expect(abs(fit.values[1] - scipy["norm"]!) < 0.01 * fit.errors[1]!, "norm \(fit.values[1]) vs scipy \(scipy["norm"]!)")
         #expect(abs(fit.statistic - scipy["stat"]!) < 1e-7 * fit.statistic)
         // Within the documented convergence tolerance (remaining decrease ≤ 1e-5).
         #expect(fit.statistic <= scipy["stat"]! + 1e-5)

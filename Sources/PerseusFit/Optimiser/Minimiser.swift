@@ -25,9 +25,19 @@ struct MinimiserOutcome {
 ///   as XSPEC normalises by the diagonal), δ = D^{-½} y; a step is kept if the statistic does not
 ///   increase (λ ÷ 10, not below 1e-30), otherwise λ × 10 and the step is recomputed, giving up
 ///   after 100 tries or λ > 1e300;
-/// - convergence: the last kept iteration lowered the statistic by at most the critical delta
-///   (0.01) *and* the decrease the quadratic model still predicts, βᵀα⁻¹β, is at most
-///   ``FitOptions/remainingDecreaseTolerance``.
+/// - convergence: the decrease the quadratic model still predicts at the current point, βᵀα⁻¹β
+///   from a freshly differenced Jacobian, is at most ``FitOptions/remainingDecreaseTolerance``
+///   and the model can be trusted there — the last kept iteration lowered the statistic by at most
+///   XSPEC's critical delta (0.01), or βᵀα⁻¹β is itself below the critical delta and the last
+///   step's actual decrease was within 10 % of its prediction. Also converged: a step taken from
+///   such a trusted point whose observed rate of convergence (βᵀα⁻¹β now over its previous
+///   value, linear for Poisson statistics) puts what remains below the tolerance; then the
+///   Jacobian is not differenced again and the covariance is that of the step's starting point,
+///   as in XSPEC.
+///
+/// Parameters of the Gauss–Newton approximation: for Poisson statistics the neglected Hessian
+/// term Σ (1 − d/m) ∂²m/∂θ² averages to zero at the truth, so the iteration converges linearly
+/// but fast (typically 10⁻³–10⁻² per iteration near the minimum).
 ///
 /// **Bounds (own choice, documented):** free parameters stay within their soft limits. A step
 /// that would cross a limit is projected onto it (XSPEC instead shortens that component by powers
@@ -261,21 +271,56 @@ final class Minimiser<Model: CountsModel> {
 
     /// Minimises from `x` (free values, updated in place); `statistic` must be the statistic at
     /// `x` with its bin counts in `workspace.current`, and is updated.
+    ///
+    /// With ``FitOptions/broydenUpdates`` the Jacobian is recomputed by finite differences only
+    /// at the start, when a step computed from an updated Jacobian fails, and before convergence
+    /// is declared; after each accepted step it is corrected by Broyden's rank-one secant update
+    /// (weighted by the diagonal of α so that it does not depend on the parameters' units), which
+    /// makes the model's change along the step exact. Convergence and the covariance always use
+    /// a freshly differenced Jacobian.
     func levenbergMarquardt(_ x: UnsafeMutablePointer<Double>, statistic: inout Double) -> MinimiserOutcome {
         var lambda = options.initialLambda
         var lastDelta = Double.infinity
         let trialFree = workspace.trialFree.pointer
-        for iteration in 1...options.maximumIterations {
+        var needJacobian = true
+        var fresh = false
+        var iteration = 0
+        /// Actual over predicted decrease of the last accepted step (1 for a perfect quadratic model).
+        var lastRatio = Double.nan
+        /// βᵀα⁻¹β at the previous iteration with a fresh Jacobian (for the convergence rate).
+        var previousRemaining = Double.nan
+        while iteration < options.maximumIterations {
+            if needJacobian {
+                computeJacobian(x)
+                fresh = true
+                needJacobian = false
+            }
+            iteration += 1
             iterations += 1
-            computeJacobian(x)
             computeCurvature()
             updateActiveSet(x)
-            if active.isEmpty { return MinimiserOutcome(converged: true, reason: "every free parameter is at a limit or insensitive") }
-            let remaining = remainingDecrease()
-            if remaining <= options.remainingDecreaseTolerance && (iteration == 1 || lastDelta <= options.criticalDelta) {
-                return MinimiserOutcome(converged: true, reason: "converged")
+            if active.isEmpty {
+                if fresh { return MinimiserOutcome(converged: true, reason: "every free parameter is at a limit or insensitive") }
+                needJacobian = true
+                continue
             }
+            let remaining = remainingDecrease()
+            // XSPEC's test (last improvement ≤ critical delta), or a last step that the quadratic
+            // model predicted well, so the small remaining decrease can be trusted.
+            let trusted = lastDelta <= options.criticalDelta
+                || (remaining <= options.criticalDelta && (iteration == 1 || abs(lastRatio - 1) <= 0.1))
+            if remaining <= options.remainingDecreaseTolerance && trusted {
+                if fresh { return MinimiserOutcome(converged: true, reason: "converged") }
+                needJacobian = true
+                continue
+            }
+            // Observed linear rate of the remaining decrease between fresh iterations: the Gauss–Newton
+            // iteration converges linearly for Poisson statistics (the neglected term is
+            // Σ (1 − d/m) ∂²m/∂θ²), typically by a factor 10⁻³–10⁻² per iteration near the minimum.
+            let rate = fresh && previousRemaining.isFinite && previousRemaining > 0 ? remaining / previousRemaining : .nan
+            if fresh { previousRemaining = remaining }
             var accepted = false
+            var clamped = false
             var attempts = 0
             while !accepted {
                 attempts += 1
@@ -294,6 +339,7 @@ final class Minimiser<Model: CountsModel> {
                     if v.isNaN { v = x[k] }
                     if v < lower[k] { v = lower[k] }
                     if v > upper[k] { v = upper[k] }
+                    if v != x[k] + step[a] / alpha[k * freeCount + k].squareRoot() { clamped = true }
                     trialFree[k] = v
                     if v != x[k] { moved = true }
                 }
@@ -301,16 +347,39 @@ final class Minimiser<Model: CountsModel> {
                 let trialStatistic = evaluate(trialFree, into: workspace.trial.pointer)
                 if trialStatistic <= statistic {
                     lastDelta = statistic - trialStatistic
+                    let predicted = predictedDecrease(from: x, to: trialFree)
+                    lastRatio = predicted > 0 ? lastDelta / predicted : .nan
                     statistic = trialStatistic
+                    // Broyden only while the quadratic model predicts well; otherwise difference.
+                    if options.broydenUpdates && abs(lastRatio - 1) <= 0.25 {
+                        broydenUpdate(from: x, to: trialFree)
+                        fresh = false
+                    } else {
+                        needJacobian = true
+                    }
                     for k in 0..<freeCount { x[k] = trialFree[k] }
                     swap(&workspace.current, &workspace.trial)
                     if lambda > 1e-30 { lambda *= 0.1 }
                     accepted = true
+                    // Final step: from a fresh linearisation whose quadratic model was confirmed by
+                    // this step, the rate says what is left is below the tolerance. The curvature of
+                    // the point the step started from is kept for the covariance (as XSPEC does), so
+                    // the Jacobian is not differenced again.
+                    if fresh && !clamped && rate.isFinite && rate < 0.1 && abs(lastRatio - 1) <= 0.1
+                        && rate * remaining <= options.remainingDecreaseTolerance
+                        && lastDelta <= options.criticalDelta {
+                        return MinimiserOutcome(converged: true, reason: "converged (final Newton step)")
+                    }
+                } else if !fresh {
+                    // The step came from an updated Jacobian: difference it afresh before
+                    // blaming the damping.
+                    needJacobian = true
+                    break
                 } else {
                     lambda *= 10
                 }
             }
-            if !accepted {
+            if !accepted && !needJacobian {
                 // At the limit of what the numbers resolve: converged if the quadratic model says
                 // there is nothing worth having left.
                 if remaining <= max(options.criticalDelta, options.remainingDecreaseTolerance) {
@@ -320,6 +389,49 @@ final class Minimiser<Model: CountsModel> {
             }
         }
         return MinimiserOutcome(converged: false, reason: "maximum of \(options.maximumIterations) iterations reached")
+    }
+
+    /// 2βᵀδ − δᵀαδ for the step `from` → `to`: the decrease the quadratic model predicts.
+    func predictedDecrease(from x: UnsafePointer<Double>, to y: UnsafePointer<Double>) -> Double {
+        let alpha = workspace.alpha.pointer, beta = workspace.beta.pointer
+        let n = freeCount
+        var linear = 0.0, quadratic = 0.0
+        for k in 0..<n {
+            let dk = y[k] - x[k]
+            guard dk != 0 else { continue }
+            linear += beta[k] * dk
+            for l in 0..<n {
+                let dl = y[l] - x[l]
+                if dl != 0 { quadratic += dk * alpha[k * n + l] * dl }
+            }
+        }
+        return 2 * linear - quadratic
+    }
+
+    /// Broyden's secant update of the Jacobian for the step `from` → `to`, whose model counts are
+    /// in `workspace.current` and `workspace.trial`: J += (Δm − J δ)(W δ)ᵀ / (δᵀ W δ), W = diag(α).
+    func broydenUpdate(from x: UnsafePointer<Double>, to y: UnsafePointer<Double>) {
+        let jacobian = workspace.jacobian.pointer, alpha = workspace.alpha.pointer
+        let old = workspace.current.pointer, new = workspace.trial.pointer
+        let residual = workspace.weighted.pointer
+        let delta = workspace.perturbed.pointer
+        var denominator = 0.0
+        for k in 0..<freeCount {
+            delta[k] = y[k] - x[k]
+            denominator += alpha[k * freeCount + k] * delta[k] * delta[k]
+        }
+        guard denominator > 0, denominator.isFinite else { return }
+        for g in 0..<bins { residual[g] = new[g] - old[g] }
+        for k in 0..<freeCount where delta[k] != 0 {
+            let row = jacobian + k * bins
+            let d = delta[k]
+            for g in 0..<bins { residual[g] -= row[g] * d }
+        }
+        for k in 0..<freeCount where delta[k] != 0 {
+            let row = jacobian + k * bins
+            let factor = alpha[k * freeCount + k] * delta[k] / denominator
+            for g in 0..<bins { row[g] += residual[g] * factor }
+        }
     }
 
     // MARK: - Covariance

@@ -8,6 +8,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run performance benchmarks (release build) against their peers.",
         subcommands: [
             BenchPoissonCommand.self,
+            BenchFitEngineCommand.self,
         ]
     )
 }
