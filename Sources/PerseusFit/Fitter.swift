@@ -80,6 +80,10 @@ public struct Fitter: Sendable {
             }
         }
 
+        // The lowest statistic any stage has reached; a multi-start minimum above it is another
+        // (worse) local minimum, not an answer.
+        let lowest = min(statistic, engine.lowestStatistic)
+
         // 3. Seeded multi-start.
         var best: (x: [Double], statistic: Double)?
         for startIndex in 0..<options.multiStartCount {
@@ -103,7 +107,7 @@ public struct Fitter: Sendable {
                 best = (y, s)
             }
         }
-        if let best {
+        if let best, best.statistic <= lowest + options.criticalDelta {
             // Re-run from the winner so the engine's curvature describes that point.
             var y = best.x
             var s = y.withUnsafeBufferPointer { engine.evaluate($0.baseAddress!, into: engine.workspace.current.pointer) }

@@ -113,6 +113,7 @@ import PerseusCore
                 #expect(result.errors[k] == nil)
                 #expect(result.errors[0] != nil && result.errors[1] != nil)
                 #expect(!result.covarianceIndices.contains(4))
+                #expect(FitStatus(result) == .convergedAtLimit && FitStatus(result).number == 1)
                 // The profile search gives an upper limit, the lower end is the hard limit.
                 let report = try Fitter().confidenceIntervals(around: result, problem: p, model: &model, indices: [4])
                 let interval = report.intervals[0]
@@ -186,6 +187,7 @@ import PerseusCore
                                                                 FitParameter(name: "b.norm", value: 4e-3, hardMin: 0, hardMax: 1e24)]))
         let result = try Fitter().fit(problem, model: &model)
         #expect(result.warnings.contains(.singularCurvature))
+        #expect(FitStatus(result).code == "converged-undefined-errors")
         #expect(result.covariance == nil)
         #expect(result.errors.allSatisfy { $0 == nil })
         #expect(abs(result.values[0] + result.values[1] - 1e-2) < 5e-4)
@@ -215,6 +217,31 @@ import PerseusCore
             #expect(abs(result.statistic - reference.statistic) < 0.05)
         case let .failure(error):
             Issue.record("fallbacks did not rescue the fit: \(error)")
+        }
+    }
+
+    /// With an unreachable tolerance Levenberg–Marquardt stalls at the numerical noise floor and
+    /// the fallbacks run; whatever they return must not be a worse local minimum (e.g. the line
+    /// moved elsewhere) than points already seen: either a result as good as the normal fit, or
+    /// a not-converged error.
+    @Test func fallbacksNeverReturnAWorseMinimum() throws {
+        var model = ToyCountsModel(.powerLawPlusLine, Self.instrument)
+        let expected = model.expected([1.8, 1e-2, 6.4, 0.1, 1e-3])
+        var strict = FitOptions()
+        strict.remainingDecreaseTolerance = 1e-13
+        strict.criticalDelta = 1e-12
+        strict.maximumIterations = 40
+        for sample in 0..<6 {
+            let counts = poissonSpectrum(expected, seed: 6, sample: UInt64(sample))
+            let problem = try FitProblem(data: FitData(spectrum: spectrum(counts), band: .only(0.6...10)), statistic: .cstat,
+                                         parameters: FitParameters(ToyParameters.powerLawPlusLine(index: 1.6, norm: 8e-3, lineEnergy: 6.3)))
+            let reference = try Fitter().fit(problem, model: &model)
+            switch Result(catching: { () throws(FitError) -> FitResult in try Fitter(options: strict).fit(problem, model: &model, sampleIndex: UInt64(sample)) }) {
+            case let .success(result):
+                #expect(result.statistic <= reference.statistic + 0.01, "sample \(sample): \(result.method)")
+            case let .failure(error):
+                #expect(error.code == "not-converged")
+            }
         }
     }
 }

@@ -9,13 +9,8 @@ public struct BatchFitOutcome: Sendable {
     /// Present when intervals were requested and the fit succeeded.
     public let intervals: ConfidenceIntervalReport?
 
-    /// 0 for a converged fit, otherwise ``FitError/statusNumber``.
-    public var statusNumber: Int {
-        switch fit {
-        case .success: return 0
-        case let .failure(error): return error.statusNumber
-        }
-    }
+    /// How the fit ended.
+    public var status: FitStatus { FitStatus(fit) }
 }
 
 /// Fits many spectra in parallel, deterministically per sample.

@@ -35,7 +35,7 @@ struct MinimiserOutcome {
 ///   Jacobian is not differenced again and the covariance is that of the step's starting point,
 ///   as in XSPEC.
 ///
-/// Parameters of the Gauss–Newton approximation: for Poisson statistics the neglected Hessian
+/// About the Gauss–Newton approximation: for Poisson statistics the neglected Hessian
 /// term Σ (1 − d/m) ∂²m/∂θ² averages to zero at the truth, so the iteration converges linearly
 /// but fast (typically 10⁻³–10⁻² per iteration near the minimum).
 ///
@@ -72,6 +72,8 @@ final class Minimiser<Model: CountsModel> {
 
     var evaluations = 0
     var iterations = 0
+    /// The lowest finite statistic evaluated so far (any point, any stage).
+    var lowestStatistic = Double.infinity
     var lastFailure: EvaluationFailure?
     /// Per free parameter, after a run: left out because on a limit, or because insensitive.
     var pegged: [Bool]
@@ -150,6 +152,7 @@ final class Minimiser<Model: CountsModel> {
             lastFailure = .nonFiniteStatistic(s)
             return .infinity
         }
+        if s < lowestStatistic { lowestStatistic = s }
         return s
     }
 

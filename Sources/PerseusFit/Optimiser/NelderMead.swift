@@ -11,6 +11,13 @@ private final class SimplexObjective {
     }
 }
 
+/// GSL's default error handler aborts the process; it is switched off once, before the first
+/// simplex (a thread-safe lazy global).
+private let gslErrorHandlerDisabled: Bool = {
+    gsl_set_error_handler_off()
+    return true
+}()
+
 private let simplexCallback: @convention(c) (UnsafePointer<gsl_vector>?, UnsafeMutableRawPointer?) -> Double = { vector, params in
     let objective = Unmanaged<SimplexObjective>.fromOpaque(params!).takeUnretainedValue()
     let v = vector!
@@ -90,8 +97,7 @@ extension Minimiser {
             let s = self.evaluate(trial, into: self.workspace.trial.pointer)
             return s.isFinite ? s : Double.greatestFiniteMagnitude / 4
         }
-        gsl_set_error_handler_off()
-        guard let minimizer = gsl_multimin_fminimizer_alloc(perseus_gsl_nmsimplex2(), n) else { return .infinity }
+        guard gslErrorHandlerDisabled, let minimizer = gsl_multimin_fminimizer_alloc(perseus_gsl_nmsimplex2(), n) else { return .infinity }
         defer { gsl_multimin_fminimizer_free(minimizer) }
         let start = gsl_vector_calloc(n)!, steps = gsl_vector_alloc(n)!
         defer { gsl_vector_free(start); gsl_vector_free(steps) }

@@ -22,12 +22,14 @@ struct BenchFitEngineCommand: ParsableCommand {
     var repeats = 3
     @Flag(help: "Skip the Sherpa peer.")
     var noPeer = false
+    @Flag(help: "Use a diagonal response instead of the Gaussian RMF (a cheap model: shows the engine's own cost).")
+    var diagonal = false
     @Flag(help: "Print one JSON object.")
     var json = false
 
     func run() throws {
         guard spectra > 0, repeats > 0 else { throw ValidationError("--spectra and --repeats must be > 0") }
-        let setup = BenchFitSetup()
+        let setup = BenchFitSetup(diagonal: diagonal)
         let truth = [0.5, 1.8, 1e-2, 6.4, 1e-3]
         var model = setup.model()
         let expected = setup.expectedCounts(truth)
@@ -53,7 +55,7 @@ struct BenchFitEngineCommand: ParsableCommand {
         }
         let rate = Double(spectra) / seconds
         let twoSeconds = BenchSupport.best(of: repeats) {
-            _ = BatchFitter(threads: 2).fit(count: spectra, makeModel: { BenchFitSetup().model() }, problem: { problems[$0] })
+            _ = BatchFitter(threads: 2).fit(count: spectra, makeModel: { setup.model() }, problem: { problems[$0] })
         }
         let twoRate = Double(spectra) / twoSeconds
         let evaluations = Double(results.map(\.modelEvaluations).reduce(0, +)) / Double(spectra)
@@ -72,7 +74,7 @@ struct BenchFitEngineCommand: ParsableCommand {
         var result: [String: Any] = [
             "benchmark": "fit-engine",
             "spectra": spectra, "channels": setup.channels, "noticed_bins": problems[0].data.count,
-            "free_parameters": 5,
+            "free_parameters": 5, "response": diagonal ? "diagonal" : "gaussian-rmf",
             "perseus_fits_per_second": rate, "perseus_2_threads_fits_per_second": twoRate,
             "perseus_model_evaluations_per_fit": evaluations, "perseus_iterations_per_fit": iterations,
             "model_evaluation_microseconds": evalSeconds * 1e6,
@@ -125,7 +127,7 @@ struct BenchFitEngineCommand: ParsableCommand {
         if json {
             try CommandLineOutput.printJSON(result)
         } else {
-            print("Fit engine: toy wabs*(powerlaw+gaussian), \(setup.channels) channels, \(problems[0].data.count) noticed, 5 free parameters, \(spectra) spectra, best of \(repeats)")
+            print("Fit engine: toy wabs*(powerlaw+gaussian), \(diagonal ? "diagonal response" : "Gaussian RMF"), \(setup.channels) channels, \(problems[0].data.count) noticed, 5 free parameters, \(spectra) spectra, best of \(repeats)")
             print(String(format: "  model evaluation            %.1f µs", evalSeconds * 1e6))
             print(String(format: "  perseus, 1 thread           %.3g fits/s  (%.1f iterations, %.1f model evaluations per fit)", rate, iterations, evaluations))
             print(String(format: "  perseus, 2 threads          %.3g fits/s", twoRate))
@@ -146,7 +148,10 @@ struct BenchFitSetup: Sendable {
     /// Gaussian σ of the line: FWHM 0.1 keV.
     let lineSigma = 0.1 / (8 * log(2.0)).squareRoot()
 
-    init() {
+    let diagonal: Bool
+
+    init(diagonal: Bool = false) {
+        self.diagonal = diagonal
         let width = (12.0 - 0.1) / 2000
         lo = (0..<2000).map { 0.1 + Double($0) * width }
         hi = (0..<2000).map { 0.1 + Double($0 + 1) * width }
@@ -157,6 +162,11 @@ struct BenchFitSetup: Sendable {
         }
         var first: [Int] = [], rows: [[Double]] = []
         for i in 0..<2000 {
+            if diagonal {
+                first.append(i)
+                rows.append([1])
+                continue
+            }
             let e = 0.1 + (Double(i) + 0.5) * width
             let sigma = 0.05 * e.squareRoot()
             let c0 = max(0, Int(((e - 5 * sigma) - 0.1) / width))
