@@ -19,6 +19,25 @@ public protocol CountsModel {
     /// starting point that ends the fit with ``FitError/modelFailed(spectrum:reason:)``; during
     /// the search, the trial point is rejected like a step that made the fit worse.
     mutating func predict(parameters: UnsafeBufferPointer<Double>, into counts: UnsafeMutableBufferPointer<Double>) throws
+
+    /// The same as ``predict(parameters:into:)``, for parameters that differ from `reference`
+    /// only at the indices in `changed` (one free parameter and what is linked to it), with
+    /// `referenceCounts` the counts for `reference`. The fitter calls this for each column of its
+    /// finite-difference Jacobian. A model can use it to redo only what the change touches: e.g.
+    /// moving a narrow line's energy changes a few energy bins, so only those rows of the
+    /// response need folding again (`counts = referenceCounts + R · Δphotons`). The default
+    /// implementation ignores the hint.
+    mutating func predict(parameters: UnsafeBufferPointer<Double>, into counts: UnsafeMutableBufferPointer<Double>,
+                          reference: UnsafeBufferPointer<Double>, referenceCounts: UnsafeBufferPointer<Double>,
+                          changed: UnsafeBufferPointer<Int>) throws
+}
+
+extension CountsModel {
+    public mutating func predict(parameters: UnsafeBufferPointer<Double>, into counts: UnsafeMutableBufferPointer<Double>,
+                                 reference: UnsafeBufferPointer<Double>, referenceCounts: UnsafeBufferPointer<Double>,
+                                 changed: UnsafeBufferPointer<Int>) throws {
+        try predict(parameters: parameters, into: counts)
+    }
 }
 
 /// A ``CountsModel`` from a closure (convenient for tests and small scripts; allocates nothing

@@ -25,8 +25,11 @@ public final class FitWorkspace {
 
     /// Model counts per detector channel.
     var channels = Buffer()
-    /// The full parameter vector.
+    /// The full parameter vector, and the one of the current point with its channel counts
+    /// (the reference of the Jacobian's model calls).
     var full = Buffer()
+    var referenceFull = Buffer()
+    var referenceChannels = Buffer()
     /// Model counts per bin at the current point, at a trial point, and one spare.
     var current = Buffer()
     var trial = Buffer()
@@ -48,7 +51,7 @@ public final class FitWorkspace {
     public init() {}
 
     deinit {
-        for buffer in [channels, full, current, trial, jacobian, gradient, curvature, weighted,
+        for buffer in [channels, full, referenceFull, referenceChannels, current, trial, jacobian, gradient, curvature, weighted,
                        alpha, beta, factor, step, rhs, trialFree, perturbed] {
             buffer.free()
         }
@@ -58,6 +61,8 @@ public final class FitWorkspace {
     func reserve(channels c: Int, parameters p: Int, bins g: Int, free k: Int) {
         channels.reserve(c)
         full.reserve(p)
+        referenceFull.reserve(p)
+        referenceChannels.reserve(c)
         current.reserve(g)
         trial.reserve(g)
         jacobian.reserve(max(1, k) * g)

@@ -69,6 +69,9 @@ final class Minimiser<Model: CountsModel> {
     let hardUpper: [Double]
     let stepOverride: [Double?]
     let startScale: [Double]
+    /// For each free parameter: the full indices that change with it (itself and, through links,
+    /// its dependants), for ``CountsModel``'s Jacobian hint.
+    let dependants: [[Int]]
 
     var evaluations = 0
     var iterations = 0
@@ -105,6 +108,11 @@ final class Minimiser<Model: CountsModel> {
         hardUpper = freeIndex.map { all[$0].hardMax }
         stepOverride = freeIndex.map { all[$0].derivativeStep }
         startScale = freeIndex.map { abs(all[$0].value) }
+        dependants = freeIndex.map { source in
+            var set = [source]
+            for target in parameters.linkOrder where set.contains(all[target].link!.source) { set.append(target) }
+            return set.sorted()
+        }
         pegged = [Bool](repeating: false, count: freeIndex.count)
         insensitive = [Bool](repeating: false, count: freeIndex.count)
         active = []
@@ -117,16 +125,28 @@ final class Minimiser<Model: CountsModel> {
     // MARK: - Evaluation
 
     /// Model counts per bin at free values `x` into `out`; false (with ``lastFailure`` set) if
-    /// the model threw or gave a non-finite count in a fitted bin.
-    func predict(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) -> Bool {
+    /// the model threw or gave a non-finite count in a fitted bin. With `changedFree`, the point
+    /// differs from the reference (the current point, see ``storeReference()``) only in that free
+    /// parameter, and the model gets the hint.
+    func predict(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, changedFree: Int? = nil) -> Bool {
         let full = workspace.full.pointer
         for k in 0..<freeCount { full[freeIndex[k]] = x[k] }
         for j in 0..<linkTarget.count { full[linkTarget[j]] = linkScale[j] * full[linkSource[j]] + linkOffset[j] }
         evaluations += 1
         let counts = workspace.channels.pointer
         do {
-            try model.predict(parameters: UnsafeBufferPointer(start: full, count: parameterCount),
-                              into: UnsafeMutableBufferPointer(start: counts, count: channels))
+            let parameters = UnsafeBufferPointer(start: full, count: parameterCount)
+            let output = UnsafeMutableBufferPointer(start: counts, count: channels)
+            if let k = changedFree {
+                try dependants[k].withUnsafeBufferPointer { changed in
+                    try model.predict(parameters: parameters, into: output,
+                                      reference: UnsafeBufferPointer(start: workspace.referenceFull.pointer, count: parameterCount),
+                                      referenceCounts: UnsafeBufferPointer(start: workspace.referenceChannels.pointer, count: channels),
+                                      changed: changed)
+                }
+            } else {
+                try model.predict(parameters: parameters, into: output)
+            }
         } catch {
             lastFailure = .threw("\(error)")
             return false
@@ -171,6 +191,9 @@ final class Minimiser<Model: CountsModel> {
     func computeJacobian(_ x: UnsafeMutablePointer<Double>) {
         let jacobian = workspace.jacobian.pointer
         let current = workspace.current.pointer
+        // The reference of the model's hint: the parameters and channel counts at x (one extra
+        // evaluation would be needed if the last one was not at x, so re-evaluate only then).
+        let referenceValid = storeReference(x)
         for k in 0..<freeCount {
             let row = jacobian + k * bins
             let xk = x[k]
@@ -185,7 +208,7 @@ final class Minimiser<Model: CountsModel> {
                 let delta = v - xk
                 guard delta != 0 else { continue }
                 x[k] = v
-                let ok = predict(x, into: row)
+                let ok = predict(x, into: row, changedFree: referenceValid ? k : nil)
                 x[k] = xk
                 if ok {
                     let inverse = 1 / delta
@@ -198,6 +221,19 @@ final class Minimiser<Model: CountsModel> {
                 for g in 0..<bins { row[g] = 0 }
             }
         }
+    }
+
+    /// Makes the workspace's reference the point `x`, whose channel counts are those of the last
+    /// model call if that call was at `x` (its free values equal `x`; frozen values never change
+    /// and links follow the free ones). Returns false otherwise (the model then gets no hint).
+    func storeReference(_ x: UnsafePointer<Double>) -> Bool {
+        let full = workspace.referenceFull.pointer
+        let fullNow = workspace.full.pointer
+        for i in 0..<parameterCount { full[i] = fullNow[i] }
+        for k in 0..<freeCount where full[freeIndex[k]] != x[k] { return false }
+        let channelsNow = workspace.channels.pointer, reference = workspace.referenceChannels.pointer
+        for c in 0..<channels { reference[c] = channelsNow[c] }
+        return true
     }
 
     /// α and β from the Jacobian and the statistic's weights at the current counts.
