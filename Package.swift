@@ -8,6 +8,7 @@
 //   PerseusHDF5                        thin, safe HDF5 layer (files, groups, datasets, attributes)
 //   PerseusIO                          OGIP FITS (RMF, ARF, PHA I/II) and the HDF5 dataset store
 //   PerseusPhysics                     spectral components, XSPEC expression language, AtomDB, NEI, absorption
+//   PerseusInstruments                 instruments, response folding, backgrounds, fakeit, scenarios
 //   PerseusFit                         fit statistics, optimisers, confidence intervals
 //   PerseusNeural                      tensors, autodiff, layers, optimisers (Core + HDF5 + BLAS only)
 //   Perseus                            umbrella module
@@ -44,6 +45,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -57,7 +59,12 @@ let package = Package(
                        providers: [.apt(["libgsl-dev"])]),
 
         // MARK: Embedded derived data
-        .target(name: "PerseusData", exclude: ["blobs"], cSettings: [.headerSearchPath("blobs")]),
+        // Tables in Sources/PerseusData/blobs, instrument files in Responses/ and the built-in
+        // scenarios in Scenarios/ are embedded with .incbin; the folders are on the assembler's
+        // search path.
+        .target(name: "PerseusData", exclude: ["blobs"],
+                cSettings: [.headerSearchPath("blobs"), .headerSearchPath("../../Responses"),
+                            .headerSearchPath("../../Scenarios")]),
 
         // MARK: Library modules
         .target(name: "PerseusCore", swiftSettings: optimise),
@@ -66,12 +73,15 @@ let package = Package(
         .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
         .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: optimise),
+        .target(name: "PerseusInstruments", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "PerseusData", "COpenBLAS",
+                                                           .product(name: "Yams", package: "Yams")],
+                swiftSettings: optimise),
         .target(name: "PerseusFit", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
 
         // MARK: Umbrella and command-line tool
         .target(name: "Perseus", dependencies: ["PerseusCore", "PerseusHDF5", "PerseusIO", "PerseusPhysics", "PerseusNeural",
-                                                "PerseusFit"]),
+                                                "PerseusFit", "PerseusInstruments"]),
         .executableTarget(name: "perseus", dependencies: [
             "Perseus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,6 +95,7 @@ let package = Package(
         .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO", "PerseusTestSupport"]),
         .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics", "PerseusTestSupport"]),
         .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusInstrumentsTests", dependencies: ["PerseusInstruments", "PerseusTestSupport"]),
         .testTarget(name: "PerseusFitTests", dependencies: ["PerseusFit", "PerseusTestSupport"]),
     ]
 )

@@ -20,9 +20,21 @@ public final class PoissonWorkspace {
     @usableFromInline var longSearch = UnsafeMutablePointer<Int32>.allocate(capacity: 4)
     @usableFromInline var searchState = UnsafeMutablePointer<Double>.allocate(capacity: 16)
 
+    /// Scratch counts for the integer form.
+    @usableFromInline var counts = UnsafeMutablePointer<Double>.allocate(capacity: 4)
+    @usableFromInline var countsCapacity = 4
+
     public init() {}
 
-    deinit { release() }
+    deinit { release(); counts.deallocate() }
+
+    @usableFromInline
+    func reserveCounts(_ count: Int) {
+        guard countsCapacity < count else { return }
+        counts.deallocate()
+        counts = .allocate(capacity: count)
+        countsCapacity = count
+    }
 
     private func release() {
         round.deallocate(); nextRound.deallocate(); u.deallocate(); v.deallocate(); k.deallocate()
@@ -138,6 +150,17 @@ extension RandomStream {
                                              cumulative: state[2], reciprocals: reciprocals.baseAddress!)
             }
         }
+    }
+
+    /// Fills `counts` with exact Poisson deviates of `means` as 32-bit integers (the dataset
+    /// store's type); the same draws as the `Double` form.
+    public mutating func poisson(means: UnsafeBufferPointer<Double>, into counts: UnsafeMutableBufferPointer<Int32>,
+                                 workspace: PoissonWorkspace) throws(InvalidArgument) {
+        precondition(means.count == counts.count, "means and counts must have the same length")
+        workspace.reserveCounts(means.count)
+        let buffer = UnsafeMutableBufferPointer(start: workspace.counts, count: means.count)
+        try poisson(means: means, into: buffer, workspace: workspace)
+        for i in 0..<means.count { counts[i] = Int32(buffer[i]) }
     }
 
     /// Poisson deviates of `means` (batched algorithm; allocates a workspace).

@@ -10,6 +10,11 @@ struct PerseusCommand: ParsableCommand {
         version: PerseusVersion.string,
         subcommands: [
             BenchCommand.self,
+            ModelCommand.self,
+            InspectCommand.self,
+            MergeCommand.self,
+            ScenariosCommand.self,
+            IonizationCommand.self,
         ]
     )
 }

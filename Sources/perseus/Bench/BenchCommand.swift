@@ -8,6 +8,10 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run performance benchmarks (release build) against their peers.",
         subcommands: [
             BenchPoissonCommand.self,
+            BenchDatasetWriteCommand.self,
+            BenchModelCommand.self,
+            BenchRMFCommand.self,
+            BenchIonizationCommand.self,
             BenchFitEngineCommand.self,
         ]
     )

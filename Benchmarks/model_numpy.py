@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Peer side of `perseus bench model`: NumPy computing the tbabs factor exp(-nH * sigma_bar) on
+the same 7200 precomputed bin-averaged cross sections, nH varied between calls as in Perseus.
+
+Prints one JSON object: microseconds per evaluation (best of --repeats), or {"unavailable": reason}.
+"""
+import argparse
+import json
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--sigma", required=True, help="JSON file with the bin-averaged cross sections")
+parser.add_argument("--evaluations", type=int, default=2000)
+parser.add_argument("--repeats", type=int, default=5)
+args = parser.parse_args()
+
+try:
+    import numpy as np
+except ImportError as error:  # reported, not raised: the Swift side says the peer is missing
+    print(json.dumps({"unavailable": f"numpy not importable: {error}"}))
+    raise SystemExit(0)
+
+with open(args.sigma) as handle:
+    sigma = np.array(json.load(handle), dtype=float)
+out = np.empty_like(sigma)
+best = float("inf")
+for _ in range(args.repeats):
+    start = time.perf_counter()
+    for k in range(args.evaluations):
+        nh = 0.138 * (1 + 1e-6 * (k % 64))
+        np.multiply(sigma, -nh, out=out)
+        np.exp(out, out=out)
+    best = min(best, time.perf_counter() - start)
+print(json.dumps({
+    "microseconds_per_evaluation": best / args.evaluations * 1e6,
+    "bins": int(sigma.size),
+    "numpy_version": np.__version__,
+}))
