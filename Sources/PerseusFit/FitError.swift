@@ -27,6 +27,9 @@ public enum FitError: PerseusError, Equatable {
     case modelChannelMismatch(spectrum: String, modelChannels: Int, spectrumChannels: Int)
     /// An option outside its valid range.
     case invalidOption(name: String, value: String, expected: String)
+    /// A model, response and spectrum that do not fit together (energy grids, channel counts,
+    /// a multiplicative expression where photons are needed, a bad exposure).
+    case incompatibleResponse(reason: String)
 
     // MARK: Data that cannot be fitted
     /// No channel is left after band selection, quality and grouping.
@@ -60,6 +63,7 @@ public enum FitError: PerseusError, Equatable {
         case .backgroundNotSupported: return "background-not-supported"
         case .modelChannelMismatch: return "model-channel-mismatch"
         case .invalidOption: return "invalid-option"
+        case .incompatibleResponse: return "incompatible-response"
         case .emptyBand: return "empty-band"
         case .allZeroData: return "all-zero-data"
         case .tooFewChannels: return "too-few-channels"
@@ -82,6 +86,7 @@ public enum FitError: PerseusError, Equatable {
         case .backgroundNotSupported: return 17
         case .modelChannelMismatch: return 18
         case .invalidOption: return 19
+        case .incompatibleResponse: return 23
         case .emptyBand: return 20
         case .allZeroData: return 21
         case .tooFewChannels: return 22
@@ -113,6 +118,8 @@ public enum FitError: PerseusError, Equatable {
             return "\(spectrum): the model predicts \(modelChannels) channels but the spectrum has \(spectrumChannels)"
         case let .invalidOption(name, value, expected):
             return "fit option \(name) = \(value); expected \(expected)"
+        case let .incompatibleResponse(reason):
+            return "model and response do not fit together: \(reason)"
         case let .emptyBand(spectrum, band):
             return "\(spectrum): no channels left to fit in band \(band) (after quality flags and grouping)"
         case let .allZeroData(spectrum, channels):

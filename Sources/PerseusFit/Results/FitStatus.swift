@@ -5,7 +5,7 @@
 /// | 0 | converged |
 /// | 1 | converged, a free parameter on a limit (no curvature error for it) |
 /// | 2 | converged, curvature singular or a parameter insensitive (some errors undefined) |
-/// | 10–22 | bad input or nothing to fit (``FitError/statusNumber``: 20 empty band, 21 all-zero data, 22 too few channels) |
+/// | 10–23 | bad input or nothing to fit (``FitError/statusNumber``: 20 empty band, 21 all-zero data, 22 too few channels, 23 incompatible response) |
 /// | 30–31 | the model failed at the start (30 threw, 31 non-finite counts) |
 /// | 40 | not converged |
 public enum FitStatus: Sendable, Equatable, CustomStringConvertible {

@@ -26,11 +26,14 @@ struct BenchFitEngineCommand: ParsableCommand {
     var diagonal = false
     @Flag(help: "Ignore the model's Jacobian hint (every derivative is a full model evaluation).")
     var noHint = false
+    @Flag(help: "Fit with the real wabs*(powerlaw+gaussian) of PerseusPhysics folded by a ResponseMatrix (Perseus only: this machine's Sherpa has no XSPEC models).")
+    var realModel = false
     @Flag(help: "Print one JSON object.")
     var json = false
 
     func run() throws {
         guard spectra > 0, repeats > 0 else { throw ValidationError("--spectra and --repeats must be > 0") }
+        if realModel { return try runRealModel() }
         let setup = BenchFitSetup(diagonal: diagonal)
         let truth = [0.5, 1.8, 1e-2, 6.4, 1e-3]
         var model = setup.model(hint: !noHint)
@@ -134,6 +137,84 @@ struct BenchFitEngineCommand: ParsableCommand {
             print(String(format: "  perseus, 1 thread           %.3g fits/s  (%.1f iterations, %.1f model evaluations per fit)", rate, iterations, evaluations))
             print(String(format: "  perseus, 2 threads          %.3g fits/s", twoRate))
             print("  sherpa, 1 thread            \(peerSummary)")
+        }
+    }
+}
+
+extension BenchFitEngineCommand {
+    /// The benchmark set-up with PerseusPhysics's `wabs*(powerlaw+gaussian)` and a
+    /// `ResponseMatrix` (float32 values, as read from FITS) through `ResponseCountsModel`.
+    func runRealModel() throws {
+        let setup = BenchFitSetup(diagonal: diagonal)
+        let grid = try EnergyGrid(lo: setup.lo, hi: setup.hi)
+        var starts: [Int32] = [0], runs: [ChannelRun] = [], values: [Float] = []
+        for (i, row) in setup.weights.enumerated() {
+            runs.append(ChannelRun(channel: Int32(setup.firstChannel[i]), count: Int32(row.count), valueOffset: Int32(values.count)))
+            values += row.map { Float($0) }
+            starts.append(Int32(runs.count))
+        }
+        let matrix = try ResponseMatrix(energies: grid, channelEnergies: grid, rowRunStarts: starts, runs: runs, values: values)
+        let response = try ResponsePair(matrix: matrix, ancillary: AncillaryResponse(energies: grid, effectiveArea: setup.area))
+        var model = try Model("wabs*(powerlaw+gaussian)")
+        for (address, value) in [("wabs.nH", 0.5), ("powerlaw.PhoIndex", 1.8), ("powerlaw.norm", 1e-2), ("gaussian.LineE", 6.4),
+                                 ("gaussian.Sigma", setup.lineSigma), ("gaussian.norm", 1e-3)] {
+            try model.set(address, to: value)
+        }
+        try model.freeze("gaussian.Sigma")
+        let compiled = try model.compiled(for: grid)
+        let expected = try response.expectedCounts(photonFlux: compiled.evaluate(model.values), exposure: setup.exposure)
+        var start = model
+        for (address, value) in [("wabs.nH", 0.2), ("powerlaw.PhoIndex", 1.5), ("powerlaw.norm", 5e-3), ("gaussian.norm", 5e-4)] {
+            try start.set(address, to: value)
+        }
+        let parameters = try FitParameters(model: start)
+        let problems = try (0..<spectra).map { i -> FitProblem in
+            var stream = RandomStream(seed: 2025, purpose: .sourceCounts, index: UInt64(i))
+            let counts = expected.map { Double(stream.poisson(mean: $0)) }
+            let data = try FitData(spectrum: SpectrumData(name: "sample \(i)", counts: counts, channelEnergies: ChannelEnergies(grid)),
+                                   band: .only(0.3...10))
+            return try FitProblem(data: data, statistic: .cstat, parameters: parameters)
+        }
+        let makeModel: @Sendable () -> ResponseCountsModel = { try! ResponseCountsModel(model: compiled, response: response, exposure: setup.exposure) }
+        var counts = makeModel()
+        let workspace = FitWorkspace()
+        var results: [FitResult] = []
+        for (i, problem) in problems.enumerated() {
+            results.append(try Fitter().fit(problem, model: &counts, workspace: workspace, sampleIndex: UInt64(i)))
+        }
+        let seconds = try BenchSupport.best(of: repeats) {
+            for (i, problem) in problems.enumerated() {
+                _ = try Fitter().fit(problem, model: &counts, workspace: workspace, sampleIndex: UInt64(i))
+            }
+        }
+        let twoSeconds = BenchSupport.best(of: repeats) {
+            _ = BatchFitter(threads: 2).fit(count: spectra, makeModel: makeModel, problem: { problems[$0] })
+        }
+        let startValues = start.values
+        var out = [Double](repeating: 0, count: setup.channels)
+        let evalSeconds = try BenchSupport.best(of: 3) {
+            try startValues.withUnsafeBufferPointer { p in
+                try out.withUnsafeMutableBufferPointer { c in
+                    for _ in 0..<200 { try counts.predict(parameters: p, into: c) }
+                }
+            }
+        } / 200
+        let evaluations = Double(results.map(\.modelEvaluations).reduce(0, +)) / Double(spectra)
+        let iterations = Double(results.map(\.iterations).reduce(0, +)) / Double(spectra)
+        let rate = Double(spectra) / seconds, twoRate = Double(spectra) / twoSeconds
+        if json {
+            try CommandLineOutput.printJSON([
+                "benchmark": "fit-engine", "model": "wabs*(powerlaw+gaussian)", "spectra": spectra,
+                "perseus_fits_per_second": rate, "perseus_2_threads_fits_per_second": twoRate,
+                "perseus_model_evaluations_per_fit": evaluations, "perseus_iterations_per_fit": iterations,
+                "model_evaluation_microseconds": evalSeconds * 1e6,
+            ])
+        } else {
+            print("Fit engine: wabs*(powerlaw+gaussian) (PerseusPhysics) through a ResponseMatrix, \(setup.channels) channels, \(problems[0].data.count) noticed, 5 free parameters, \(spectra) spectra, best of \(repeats)")
+            print(String(format: "  model evaluation            %.1f µs", evalSeconds * 1e6))
+            print(String(format: "  perseus, 1 thread           %.3g fits/s  (%.1f iterations, %.1f model evaluations per fit)", rate, iterations, evaluations))
+            print(String(format: "  perseus, 2 threads          %.3g fits/s", twoRate))
+            print("  (no peer: this machine's Sherpa has no XSPEC models; see `perseus bench fit-engine` without --real-model)")
         }
     }
 }
