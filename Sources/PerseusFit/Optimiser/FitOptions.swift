@@ -5,8 +5,10 @@ public struct FitOptions: Sendable, Equatable {
     /// Maximum Levenberg–Marquardt iterations (Jacobian evaluations) per minimisation. XSPEC
     /// asks after 10 (`query`); batch fitting cannot ask, so the default is generous.
     public var maximumIterations: Int = 200
-    /// XSPEC's critical delta: a fit can only be converged once an iteration has lowered the
-    /// statistic by less than this (default 0.01, as `method leven 10 0.01`).
+    /// XSPEC's critical delta (default 0.01, as `method leven 10 0.01`): convergence needs the last
+    /// iteration to have lowered the statistic by less than this, unless the remaining decrease
+    /// predicted by the quadratic model is itself below it and the last step matched its
+    /// prediction to 10 % (see ``remainingDecreaseTolerance``).
     public var criticalDelta: Double = 0.01
     /// The statistic the Gauss–Newton model predicts can still be gained, βᵀα⁻¹β (≈ the squared
     /// distance to the minimum in units of σ), must also be below this. 1e-5 places the result

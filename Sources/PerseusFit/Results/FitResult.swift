@@ -62,7 +62,8 @@ public struct FitResult: Sendable {
     public let errors: [Double?]
     /// Covariance of the free parameters that are not at a limit (row-major, in
     /// ``covarianceIndices`` order): α⁻¹ where α = ½ ∂²S/∂θ∂θ in the Gauss–Newton
-    /// approximation XSPEC uses. Nil when singular.
+    /// approximation XSPEC uses, from the last differenced Jacobian — at the best fit, or at the
+    /// start of the final Newton step (≲ 0.003σ away) as in XSPEC. Nil when singular.
     public let covariance: [Double]?
     /// Indices (into ``FitParameters/all``) of the parameters in ``covariance``.
     public let covarianceIndices: [Int]
