@@ -45,6 +45,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -70,7 +71,8 @@ let package = Package(
         .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
         .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: optimise),
-        .target(name: "PerseusInstruments", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "PerseusData", "COpenBLAS"],
+        .target(name: "PerseusInstruments", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "PerseusData", "COpenBLAS",
+                                                           .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimise),
         .target(name: "PerseusFit", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
