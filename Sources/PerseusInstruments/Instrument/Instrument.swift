@@ -46,11 +46,14 @@ public struct Instrument: Sendable {
 
     /// Loads the response `definition` names. `rmf` and `arf` (file paths) override the
     /// definition's: with `rmf` alone the definition's ARF is kept if it is on the RMF's energy
-    /// grid; `arf: "none"` drops the ARF.
+    /// grid; `arf: "none"` drops the ARF. `band` [keV] replaces the definition's default band
+    /// (needed when a user's response does not cover it).
     /// - Throws: `InstrumentError` for a malformed built-in file or definition, `FITSError` /
     ///   `OGIPError` for unreadable or inconsistent user files (an ARF whose grid differs from the
     ///   RMF's is refused, naming both files).
-    public init(definition: InstrumentDefinition, rmf: String? = nil, arf: String? = nil) throws {
+    public init(definition original: InstrumentDefinition, rmf: String? = nil, arf: String? = nil, band: ClosedRange<Double>? = nil) throws {
+        var definition = original
+        if let band { definition.band = band }
         let identity = InstrumentIdentity(telescope: definition.telescope, instrument: definition.instrument,
                                           filter: definition.filter, detector: definition.detector)
         var builtIn: CompactResponse?
@@ -115,7 +118,18 @@ public struct Instrument: Sendable {
         self.response = pair
         self.responseDescription = ([matrixDescription] + (areaDescription.map { [$0] } ?? [])).joined(separator: " + ")
         self.backgroundModel = try definition.background.map { (name: String) throws(InstrumentError) in try DetectorBackgroundModel.builtIn(name) }
-        self.defaultFolder = try ResponseFolder(response: pair, band: definition.band, binning: definition.binning, instrument: definition.name)
+        self.defaultFolder = try Self.defaultFolder(pair, definition: definition, userResponse: rmf != nil && band == nil)
+    }
+
+    /// The folder of the definition's band; with a user's RMF a band it cannot provide gets a hint.
+    private static func defaultFolder(_ pair: ResponsePair, definition: InstrumentDefinition,
+                                      userResponse: Bool) throws(InstrumentError) -> ResponseFolder {
+        do {
+            return try ResponseFolder(response: pair, band: definition.band, binning: definition.binning, instrument: definition.name)
+        } catch {
+            guard userResponse, case let .invalidChannelSelection(instrument, problem) = error else { throw error }
+            throw .invalidChannelSelection(instrument: instrument, problem: "\(problem); with your own RMF choose a band inside its channels (--band LO:HI)")
+        }
     }
 
     /// A folder for `band` [keV] (default: the instrument's) binned by `binning` (default: the

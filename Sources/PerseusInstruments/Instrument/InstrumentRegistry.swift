@@ -73,15 +73,16 @@ public struct InstrumentRegistry: Sendable {
     }
 
     /// Loads the instrument `name`, with optional user RMF/ARF files overriding its response.
-    public func instrument(named name: String, rmf: String? = nil, arf: String? = nil) throws -> Instrument {
-        try Instrument(definition: try definition(named: name), rmf: rmf, arf: arf)
+    /// `band` [keV] replaces the default band.
+    public func instrument(named name: String, rmf: String? = nil, arf: String? = nil, band: ClosedRange<Double>? = nil) throws -> Instrument {
+        try Instrument(definition: try definition(named: name), rmf: rmf, arf: arf, band: band)
     }
 
     /// Resolves what a user wrote: a registered name, or the path of an instrument file.
-    public func instrument(_ nameOrPath: String, rmf: String? = nil, arf: String? = nil) throws -> Instrument {
+    public func instrument(_ nameOrPath: String, rmf: String? = nil, arf: String? = nil, band: ClosedRange<Double>? = nil) throws -> Instrument {
         if definitions[nameOrPath] == nil, nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") {
-            return try Instrument(definition: try InstrumentDefinition.read(path: nameOrPath), rmf: rmf, arf: arf)
+            return try Instrument(definition: try InstrumentDefinition.read(path: nameOrPath), rmf: rmf, arf: arf, band: band)
         }
-        return try instrument(named: nameOrPath, rmf: rmf, arf: arf)
+        return try instrument(named: nameOrPath, rmf: rmf, arf: arf, band: band)
     }
 }
