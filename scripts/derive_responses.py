@@ -80,7 +80,7 @@ VALIDATION = {
 # fraction of the element). NuSTAR's rows carry Monte-Carlo noise of ~0.3% of their peak, so a tight
 # relative tolerance would keep nearly every noisy tail element; ACIS's rows are smooth, and their long
 # low-energy tails add up coherently over hundreds of rows, so they need the relative bound.
-POLYLINE_TOLERANCES = {"nustar-fpma": (2.5e-4, 0.0), "chandra-acis-i": (1e-6, 2e-3)}
+POLYLINE_TOLERANCES = {"nustar-fpma": (1.5e-4, 0.0), "chandra-acis-i": (1e-6, 2e-3)}
 PROFILE_TOLERANCE = 1e-4
 LOG_STEPS = 2048.0
 
