@@ -2,7 +2,7 @@
 // Perseus — forward-modelling of high-energy astrophysical observations and anomaly-detector benchmarks.
 //
 // Module layering (dependencies point one way only, top to bottom):
-//   CFITSIO, CGSL, COpenBLAS, CHDF5   system-library shims (Debian -dev packages)
+//   CFITSIO, CGSL, COpenBLAS, CHDF5, CZlib   system-library shims (Debian -dev packages)
 //   PerseusData                        derived tables embedded in the binary (C + .incbin)
 //   PerseusCore                        grids, errors, seeded counter-addressed random streams, Poisson sampler
 //   PerseusHDF5                        thin, safe HDF5 layer (files, groups, datasets, attributes)
@@ -57,18 +57,23 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CGSL", path: "Sources/CGSL",
                        providers: [.apt(["libgsl-dev"])]),
+        // zlib (already a dependency of cfitsio and HDF5): inflates the embedded AtomDB table.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Embedded derived data
-        // Tables in Sources/PerseusData/blobs and instrument files in Responses/ are embedded with
-        // .incbin; both folders are on the assembler's search path.
+        // Tables in Sources/PerseusData/blobs, instrument files in Responses/ and the built-in
+        // scenarios in Scenarios/ are embedded with .incbin; the folders are on the assembler's
+        // search path.
         .target(name: "PerseusData", exclude: ["blobs"],
-                cSettings: [.headerSearchPath("blobs"), .headerSearchPath("../../Responses")]),
+                cSettings: [.headerSearchPath("blobs"), .headerSearchPath("../../Responses"),
+                            .headerSearchPath("../../Scenarios")]),
 
         // MARK: Library modules
         .target(name: "PerseusCore", swiftSettings: optimise),
         .target(name: "PerseusHDF5", dependencies: ["PerseusCore", "CHDF5"], swiftSettings: optimise),
         .target(name: "PerseusIO", dependencies: ["PerseusCore", "PerseusHDF5", "CFITSIO"], swiftSettings: optimise),
-        .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS"],
+        .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS", "CZlib"],
                 swiftSettings: optimise),
         .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: optimise),
         .target(name: "PerseusInstruments", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "PerseusData", "COpenBLAS",

@@ -14,6 +14,9 @@ struct PerseusCommand: ParsableCommand {
             InspectCommand.self,
             InstrumentsCommand.self,
             FakeItCommand.self,
+            MergeCommand.self,
+            ScenariosCommand.self,
+            IonizationCommand.self,
         ]
     )
 }

@@ -12,8 +12,7 @@ import Testing
 /// diag.rmf with PerseusIO — agree with Perseus's background for the default region; Poisson
 /// draws average to the expected background.
 @Suite(.serialized) struct NuSTARBackgroundTests {
-    static let available = ReferenceData.isAvailable && Fixtures.hasApec
-    static let skip: Comment = "needs ../shared/data and the AtomDB apec component"
+    
     static let bands: [ClosedRange<Double>] = [3...6, 6...10, 10...20, 20...40, 40...80]
 
     /// Region pixels per detector of the default 4′ circle at DET1 (180, 180), counted here.
@@ -41,7 +40,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: available, skip))
+    @Test(.enabled(if: ReferenceData.isAvailable, ReferenceData.skipReason))
     func backgroundOnlySpectraHaveThePresetRatesPerKeV() throws {
         let presets = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ReferenceData.path("nustar-background/ratios.json")))) as! [String: Any]
         let models = Dictionary(uniqueKeysWithValues: (presets["models"] as! [[String: Any]]).map {
@@ -161,7 +160,7 @@ import Testing
 
     /// Background-only fakeit spectra (source norm 0): the mean of many draws is the expected
     /// background (χ² over channels).
-    @Test(.enabled(if: Fixtures.hasApec, "needs the AtomDB apec component"))
+    @Test
     func backgroundDrawsAverageToTheExpectedBackground() throws {
         let folder = try Fixtures.nustar.folder(background: true)
         var model = try Model("powerlaw")
@@ -188,7 +187,7 @@ import Testing
     }
 
     /// Components can be selected by name; unknown names are listed.
-    @Test(.enabled(if: Fixtures.hasApec, "needs the AtomDB apec component"))
+    @Test
     func componentSelection() throws {
         let folder = try Fixtures.nustar.folder(background: true)
         let all = try folder.backgroundExpectedCounts(exposure: 1e5)

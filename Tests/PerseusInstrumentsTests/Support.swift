@@ -24,9 +24,6 @@ enum Fixtures {
         }
     }
 
-    /// Whether the AtomDB `apec` component is registered (it lands with the apec branch).
-    static var hasApec: Bool { ComponentRegistry.standard.entry(named: "apec") != nil }
-
     /// Evaluates `expression` with `assignments` on `grid`.
     static func flux(_ expression: String, _ assignments: [String], on grid: EnergyGrid) throws -> [Double] {
         var model = try Model(expression)

@@ -1,5 +1,6 @@
 import COpenBLAS
 import PerseusCore
+import PerseusIO
 
 /// Folds many spectra at once, for dataset generation.
 ///
@@ -12,7 +13,7 @@ import PerseusCore
 ///
 /// Immutable and `Sendable`. OpenBLAS may use its own threads for `dgemm`; set
 /// `OPENBLAS_NUM_THREADS=1` when the caller parallelises over batches itself.
-public struct BatchFolder: Sendable {
+public struct BatchFolder: CountsObserver {
     /// The single-spectrum folder this batches.
     public let folder: ResponseFolder
     /// Whether batches go through BLAS (dense) or through the sparse runs.
@@ -60,8 +61,8 @@ public struct BatchFolder: Sendable {
         guard spectra > 0, let flux = photonFluxes.baseAddress, let out = counts.baseAddress else { return }
         guard usesBLAS else {
             for s in 0..<spectra {
-                try folder.expectedCounts(photonFlux: UnsafeBufferPointer(start: flux + s * bins, count: bins), exposure: exposures[s],
-                                          into: UnsafeMutableBufferPointer(start: out + s * channels, count: channels))
+                folder.expectedCounts(photonFlux: UnsafeBufferPointer(start: flux + s * bins, count: bins), exposure: exposures[s],
+                                      into: UnsafeMutableBufferPointer(start: out + s * channels, count: channels))
             }
             return
         }
@@ -101,6 +102,43 @@ public struct BatchFolder: Sendable {
             }
         }
         return (0..<photonFluxes.count).map { Array(out[($0 * channels)..<(($0 + 1) * channels)]) }
+    }
+}
+
+extension BatchFolder {
+    public var modelGrid: EnergyGrid { folder.modelGrid }
+    public var outputChannels: DatasetChannels { folder.outputChannels }
+
+    /// One spectrum, through the folder's sparse runs (`ResponseFolder.expectedCounts`).
+    public func expectedCounts(photonFlux: UnsafeBufferPointer<Double>, exposure: Double,
+                               into counts: UnsafeMutableBufferPointer<Double>) {
+        folder.expectedCounts(photonFlux: photonFlux, exposure: exposure, into: counts)
+    }
+
+    /// `CountsObserver`'s batch form: `spectra` spectra with one exposure. Lengths and a finite
+    /// exposure ≥ 0 are preconditions. A batch holding a non-finite flux is folded spectrum by
+    /// spectrum through the sparse runs, which skip bins that cannot contribute (so an infinite
+    /// flux where the effective area is zero still gives finite counts).
+    public func expectedCounts(photonFluxes: UnsafeBufferPointer<Double>, spectra: Int, exposure: Double,
+                               into counts: UnsafeMutableBufferPointer<Double>) {
+        let bins = folder.modelBinCount, channels = folder.channelCount
+        precondition(spectra >= 0 && photonFluxes.count == spectra * bins && counts.count == spectra * channels,
+                     "\(folder.instrument) batched folding: buffer lengths do not match \(spectra) spectra")
+        precondition(exposure.isFinite && exposure >= 0, "\(folder.instrument) batched folding: exposure \(exposure) s")
+        guard spectra > 0, let flux = photonFluxes.baseAddress, let out = counts.baseAddress else { return }
+        var finite = true
+        for i in 0..<(spectra * bins) where !flux[i].isFinite { finite = false; break }
+        guard usesBLAS, finite else {
+            for s in 0..<spectra {
+                folder.expectedCounts(photonFlux: UnsafeBufferPointer(start: flux + s * bins, count: bins), exposure: exposure,
+                                      into: UnsafeMutableBufferPointer(start: out + s * channels, count: channels))
+            }
+            return
+        }
+        dense.withUnsafeBufferPointer { matrix in
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(spectra), Int32(channels), Int32(bins),
+                        exposure, flux, Int32(bins), matrix.baseAddress, Int32(channels), 0.0, out, Int32(channels))
+        }
     }
 }
 

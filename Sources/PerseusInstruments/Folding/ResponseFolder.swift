@@ -22,7 +22,7 @@ import PerseusIO
 ///
 /// A folder is immutable and `Sendable`: fold from any number of threads at once. Folding
 /// allocates nothing.
-public struct ResponseFolder: Sendable {
+public struct ResponseFolder: CountsObserver {
     /// Instrument name (for messages and output keywords).
     public let instrument: String
     /// TELESCOP, INSTRUME, FILTER, DETNAM of the response.
@@ -132,20 +132,15 @@ public struct ResponseFolder: Sendable {
     public var storedElementCount: Int { values.count }
 
     /// Expected counts per output channel for `photonFlux` [photons cm⁻² s⁻¹ in each model bin]
-    /// observed for `exposure` [s], written into `counts` (overwritten). Allocates nothing.
-    /// - Throws: `InstrumentError.invalidInput` for buffers of the wrong length or an exposure
-    ///   that is negative or not finite; `counts` is then untouched.
+    /// observed for `exposure` [s], written into `counts` (overwritten). Allocates nothing; the
+    /// hot-path form (`CountsObserver`): buffer lengths (`modelBinCount`, `channelCount`) and a
+    /// finite exposure ≥ 0 are preconditions — validate user input before (the array form
+    /// below throws instead).
     public func expectedCounts(photonFlux: UnsafeBufferPointer<Double>, exposure: Double,
-                               into counts: UnsafeMutableBufferPointer<Double>) throws(InstrumentError) {
-        guard photonFlux.count == modelBinCount else {
-            throw .invalidInput(what: "\(instrument) folding", problem: "\(photonFlux.count) flux bins given; the model grid has \(modelBinCount)")
-        }
-        guard counts.count == channelCount else {
-            throw .invalidInput(what: "\(instrument) folding", problem: "output buffer holds \(counts.count) channels; the grid has \(channelCount)")
-        }
-        guard exposure.isFinite, exposure >= 0 else {
-            throw .invalidInput(what: "\(instrument) folding", problem: "exposure is \(exposure) s; expected a finite value ≥ 0")
-        }
+                               into counts: UnsafeMutableBufferPointer<Double>) {
+        precondition(photonFlux.count == modelBinCount && counts.count == channelCount,
+                     "\(instrument) folding: \(photonFlux.count) flux bins into \(counts.count) channels; the folder is \(modelBinCount) × \(channelCount)")
+        precondition(exposure.isFinite && exposure >= 0, "\(instrument) folding: exposure \(exposure) s")
         guard let out = counts.baseAddress, let flux = photonFlux.baseAddress else { return }
         out.update(repeating: 0, count: counts.count)
         rowRunStarts.withUnsafeBufferPointer { starts in
@@ -174,14 +169,25 @@ public struct ResponseFolder: Sendable {
     }
 
     /// Expected counts per output channel (allocates the result).
+    /// - Throws: `InstrumentError.invalidInput` for a flux of the wrong length or an exposure that
+    ///   is negative or not finite.
     public func expectedCounts(photonFlux: [Double], exposure: Double) throws(InstrumentError) -> [Double] {
+        guard photonFlux.count == modelBinCount else {
+            throw .invalidInput(what: "\(instrument) folding", problem: "\(photonFlux.count) flux bins given; the model grid has \(modelBinCount)")
+        }
+        guard exposure.isFinite, exposure >= 0 else {
+            throw .invalidInput(what: "\(instrument) folding", problem: "exposure is \(exposure) s; expected a finite value ≥ 0")
+        }
         var counts = [Double](repeating: 0, count: channelCount)
-        try photonFlux.withUnsafeBufferPointer { (flux: UnsafeBufferPointer<Double>) throws(InstrumentError) in
-            try counts.withUnsafeMutableBufferPointer { (out: inout UnsafeMutableBufferPointer<Double>) throws(InstrumentError) in
-                try expectedCounts(photonFlux: flux, exposure: exposure, into: out)
-            }
+        photonFlux.withUnsafeBufferPointer { flux in
+            counts.withUnsafeMutableBufferPointer { out in expectedCounts(photonFlux: flux, exposure: exposure, into: out) }
         }
         return counts
+    }
+
+    /// The output channels as the dataset store records them.
+    public var outputChannels: DatasetChannels {
+        DatasetChannels(grid: channels.energies, firstChannel: Int32(channels.firstChannel))
     }
 
     /// The folded matrix as a dense array `[bin][channel]` of probabilities (for tests and small grids).

@@ -27,7 +27,8 @@ extension ComponentRegistry {
     /// data of their own. Components that need tables (AtomDB `apec`, `vapec`, `nei`) are added
     /// here with one `register` call each.
     public static let standard: ComponentRegistry = {
-        let registry = builtIn
+        var registry = builtIn
+        registry.registerAtomDBComponents()
         return registry
     }()
 }

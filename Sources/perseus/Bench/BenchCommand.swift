@@ -12,6 +12,9 @@ struct BenchCommand: ParsableCommand {
             BenchModelCommand.self,
             BenchRMFCommand.self,
             BenchFoldCommand.self,
+            BenchIonizationCommand.self,
+            BenchApecCommand.self,
+            BenchFitEngineCommand.self,
         ]
     )
 }

@@ -40,10 +40,10 @@ struct BenchFoldCommand: ParsableCommand {
             }
             var out = [Double](repeating: 0, count: channels)
             let singleFolds = max(20, min(2000, 20_000_000 / max(1, folder.storedElementCount)))
-            let single = try out.withUnsafeMutableBufferPointer { o in
-                try fluxes[0].withUnsafeBufferPointer { f in
-                    try BenchSupport.best(of: repeats) {
-                        for _ in 0..<singleFolds { try folder.expectedCounts(photonFlux: f, exposure: 1e5, into: o) }
+            let single = out.withUnsafeMutableBufferPointer { o in
+                fluxes[0].withUnsafeBufferPointer { f in
+                    BenchSupport.best(of: repeats) {
+                        for _ in 0..<singleFolds { folder.expectedCounts(photonFlux: f, exposure: 1e5, into: o) }
                     }
                 }
             } / Double(singleFolds)
