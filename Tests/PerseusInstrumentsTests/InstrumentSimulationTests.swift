@@ -11,9 +11,11 @@ import Testing
     @Test func lin2024ThroughTheBuiltInNuSTARWithBackground() throws {
         let scenario = try BuiltInScenarios.scenario(named: "lin2024").withClassCount(2)
         let instrument = try Fixtures.registry.instrument(named: scenario.instrument)
-        let folder = try instrument.folder(band: scenario.band, background: true)
         let exposure = scenario.exposure ?? instrument.defaultExposure
-        let background = try folder.backgroundExpectedCounts(exposure: exposure)
+        let (folder, prepared) = try instrument.prepare(for: scenario, exposure: exposure)
+        let background = try #require(prepared)
+        #expect(background.components.map(\.name) == ["aperture", "fcxb", "lines", "continuum"])
+        #expect(background.region == ExtractionRegion.circle(radius: 4))
         let simulation = try Simulation(scenario: scenario, observer: folder.batched(), instrumentName: instrument.name,
                                         exposure: exposure, backgroundCounts: background.total, context: ModelContext())
         let samples = try simulation.samples(0..<simulation.sampleCount, seed: 3, workspace: SimulationWorkspace())
@@ -25,6 +27,19 @@ import Testing
             let total = counts.reduce(0) { $0 + Double($1) }
             #expect(total > background.total.reduce(0, +) * 0.9)
         }
+    }
+
+    @Test func scenarioRegionsAndSelections() throws {
+        #expect(ExtractionRegion(BackgroundRegion.circle(radiusArcmin: 2)) == .circle(radius: 2))
+        #expect(abs(ExtractionRegion(BackgroundRegion.area(squareArcmin: 4 * Double.pi)).radius - 2) < 1e-12)
+        var scenario = try BuiltInScenarios.scenario(named: "lin2024")
+        scenario.background = .components(["fcxb"])
+        scenario.region = .circle(radiusArcmin: 2)
+        let (_, counts) = try Fixtures.nustar.prepare(for: scenario, exposure: 1e5)
+        #expect(counts?.components.map(\.name) == ["fcxb"] && counts?.region.radius == 2)
+        scenario.background = .none
+        #expect(try Fixtures.nustar.prepare(for: scenario, exposure: 1e5).background == nil)
+        #expect(throws: InstrumentError.self) { _ = try Fixtures.chandra.prepare(for: try BuiltInScenarios.scenario(named: "lin2024"), exposure: 1e5) }
     }
 
     /// The CountsObserver batch form equals the single folds (dense BLAS and sparse instruments).
