@@ -12,6 +12,8 @@ struct PerseusCommand: ParsableCommand {
             BenchCommand.self,
             ModelCommand.self,
             InspectCommand.self,
+            InstrumentsCommand.self,
+            FakeItCommand.self,
             MergeCommand.self,
             ScenariosCommand.self,
             IonizationCommand.self,

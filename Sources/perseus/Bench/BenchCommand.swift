@@ -11,6 +11,7 @@ struct BenchCommand: ParsableCommand {
             BenchDatasetWriteCommand.self,
             BenchModelCommand.self,
             BenchRMFCommand.self,
+            BenchFoldCommand.self,
             BenchIonizationCommand.self,
             BenchApecCommand.self,
             BenchFitEngineCommand.self,
