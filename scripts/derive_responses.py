@@ -6,7 +6,9 @@ file per instrument into Responses/, which Perseus embeds with .incbin (Sources/
 responses.S) and decodes in Sources/PerseusInstruments/Response/CompactResponse.swift:
 
   hitomi-sxs.response      Hitomi SXS flight RMF ah100040030_sxs_cl2_HP_small.rmf (32768 x 32768,
-                           0.5 eV) + ah100040030sxs_p0px1010_ptsrc.arf. Every row of this RMF is the
+                           0.5 eV) + the point-source ARF hitomi_sxs.arf on the same grid (gate valve
+                           open: the nominal instrument; the flight ARF ah100040030sxs_p0px1010_ptsrc.arf
+                           of the Perseus observation has the valve closed). Every row of this RMF is the
                            same line-spread function (Gaussian core plus low-energy exponential tail,
                            sxsrmf 'M' grade) centred on the row's own channel, so the matrix is stored
                            as a table of normalised LSF profiles at a few dozen knot energies, chosen
@@ -416,7 +418,7 @@ def main():
     # Hitomi SXS: profile encoding.
     t = time.time()
     real = read_rmf(data / "hitomi" / "ah100040030_sxs_cl2_HP_small.rmf")
-    alo, ahi, area = read_arf(data / "hitomi" / "ah100040030sxs_p0px1010_ptsrc.arf")
+    alo, ahi, area = read_arf(data / "hitomi" / "hitomi_sxs.arf")
     assert np.allclose(alo, real["elo"]) and np.allclose(ahi, real["ehi"]), "Hitomi flight RMF/ARF grids differ"
     c0, c1 = channel_selection(real["emin"], real["emax"], *CHANNEL_RANGES["hitomi-sxs"])
     rows = contributing_rows(real["matrix"], c0, c1, area)

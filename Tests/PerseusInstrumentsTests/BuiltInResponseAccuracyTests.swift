@@ -24,7 +24,7 @@ import Testing
 
     static let cases = [
         Case(instrument: "hitomi-sxs", rmf: "responses/hitomi/ah100040030_sxs_cl2_HP_small.rmf",
-             arf: "responses/hitomi/ah100040030sxs_p0px1010_ptsrc.arf", nH: 0.138, apecNorm: 5, powerLawNorm: 1),
+             arf: "responses/hitomi/hitomi_sxs.arf", nH: 0.138, apecNorm: 0.5, powerLawNorm: 0.1),
         Case(instrument: "nustar-fpma", rmf: "responses/nustar/nustar_fpma.rmf", arf: "responses/nustar/nustar_fpma.arf",
              nH: 0.00858, apecNorm: 0.1, powerLawNorm: 1e-2),
         Case(instrument: "chandra-acis-i", rmf: "responses/chandra/acisi_aimpt_cy19.rmf", arf: "responses/chandra/acisi_aimpt_cy19.arf",
