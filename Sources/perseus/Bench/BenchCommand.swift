@@ -9,10 +9,9 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchPoissonCommand.self,
             BenchDatasetWriteCommand.self,
-            BenchModelCommand.self,
+            BenchModelsCommand.self,
             BenchRMFCommand.self,
             BenchIonizationCommand.self,
-            BenchApecCommand.self,
         ]
     )
 }
