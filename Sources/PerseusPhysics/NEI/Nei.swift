@@ -35,25 +35,36 @@ import PerseusCore
 /// ## What this model is and is not (read before trusting low τ)
 /// XSPEC's nei uses AtomDB's NEI tables (`apec_v3.0.9_nei_line.fits`, `_nei_comp.fits`):
 /// emissivities per ion, for a unit population, at every temperature. Perseus has AtomDB's
-/// equilibrium tables only, and rescales them ion by ion. That is exact in the limit τ → ∞ and
-/// good where every populated ion is also present in equilibrium at kT (τ ≳ 1e11–1e12 s cm⁻³
-/// at cluster temperatures), but it has three limits:
-/// 1. **Ions absent from equilibrium at kT emit nothing.** The tables list a line only while
-///    its equilibrium emissivity is ≥ 1e-20 photons cm³ s⁻¹, so ions much rarer in equilibrium
-///    than out of it have few or no lines. At kT ≥ 2 keV and τ = 1e10 s cm⁻³ about 90% or more
-///    of the iron sits in Fe XV–XX, which AtomDB lists at 2–8 keV barely or not at all: their
-///    L-shell lines and their inner-shell Fe K emission near 6.4 keV are missing. At τ = 1e9
-///    (Fe IX–XIII) essentially all iron line emission is missing. `scripts/nei_limits.py`
-///    prints these populations.
-/// 2. **Balance mismatch.** AtomDB computed its equilibrium emissivities with its own
-///    ionisation balance; `IonizationSolver` uses CHIANTI's rates. The ratio form makes the
-///    τ → ∞ limit apec exactly, but at finite τ an ion's lines are off by the factor
-///    f_eq(AtomDB)/f_eq(CHIANTI), which is close to 1 near the ion's peak and grows in the
-///    wings; `scripts/nei_limits.py` estimates it for iron from the tables themselves.
+/// equilibrium tables only and rescales them ion by ion. That is exact as τ → ∞ and sound where
+/// the populated ions are also present in equilibrium at kT (τ ≳ 1e11 s cm⁻³ at cluster
+/// temperatures), with four limits, each measured from the tables by `scripts/nei_limits.py`
+/// (its output: `docs/nei-limits.txt`):
+/// 1. **Ions absent from equilibrium at kT emit nothing.** AtomDB lists a line only while its
+///    equilibrium emissivity is ≥ 1e-20 photons cm³ s⁻¹. At τ = 1e10 and kT ≥ 2.7 keV, 97–100%
+///    of the iron is in Fe XV–XX, ions with fewer than 20 lines listed at kT and none in the Fe K
+///    band: their L-shell lines and their inner-shell Fe K emission near 6.4 keV are missing, and
+///    the Fe K band holds continuum and the few lines of other ions. At τ = 1e9 (Fe IX–XIII)
+///    all iron line emission is missing. At τ = 1e11, 2–11% of the iron is in ions without Fe K
+///    lines; at 1e12, none. Lighter elements fare better, not fully: above 1.8 keV AtomDB lists
+///    121 Si XII lines at 0.54 keV but 9 at 2.7 keV, and a single S XIV line at 4.3 keV.
+/// 2. **Per-ion emissivities are only as good as the ratio form.** The tables were computed
+///    with AtomDB's ionisation balance, and an ion's tabulated lines include emission driven by
+///    its neighbours (recombination, inner-shell ionisation); the solver uses CHIANTI's rates. The
+///    apparent per-ion emissivity (tabulated emissivity over the CHIANTI fraction, Boltzmann
+///    factor removed) of Fe XVII–XXVI stays within 0.55–1.8 of its value at the ion's peak for
+///    kT 0.86–8.6 keV, and within 0.34–4.5 for all ions (5–95%) down to fractions of 1e-8; that
+///    spread is the uncertainty of an ion's lines out of equilibrium. The τ → ∞ limit is
+///    unaffected (apec exactly). See `NeiIonScaling` for why large ratios are kept.
 /// 3. **Continuum stays the equilibrium one.** The AtomDB 3.0.9 continuum file has element
 ///    totals only (`rmJ` = 0), so free-free, recombination and two-photon continua are those of
-///    equilibrium at kT for every τ. The metals' share of the continuum bounds the error: from
-///    the tables, at most … in 1.8–9 keV for kT 1–10 keV (`scripts/nei_limits.py`).
+///    equilibrium at kT for every τ. In 1.8–9 keV the metals give 13–43% of the continuum
+///    (kT 10.8 → 1.1 keV) and 12–24% of the whole spectrum's flux (up to 60% of a 100 eV bin at
+///    1 keV, near recombination edges). Their free-free emission (∝ Σ f_q q²) is 0.69 of
+///    equilibrium at τ = 1e10, ~0.3 at 1e9, 0.93–0.96 at 1e11; so the equilibrium continuum
+///    overstates the band flux by roughly 4–7% at τ = 1e10 (8–15% at 1e9, ≲ 1.5% at 1e11) from
+///    free-free alone. The recombination part cannot be split per ion from these tables.
+/// 4. **Pseudo-continuum** (AtomDB's summed weak lines, per element) also stays at equilibrium:
+///    0.1–0.6% of the 1.8–9 keV flux.
 ///
 /// Thermal broadening follows `NeiOptions.broadening` (XSPEC's `APECTHERMAL`).
 public struct Nei: SpectralComponent {
