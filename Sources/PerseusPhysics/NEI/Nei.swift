@@ -22,8 +22,12 @@ import PerseusCore
 /// (capped, `NeiIonScaling`), the ratio of the ion's non-equilibrium population to its
 /// equilibrium population at the same kT, both from `IonizationSolver` (CHIANTI 10 rates): the
 /// exact solution of the rate equations at constant kT from the neutral state XSPEC's nei
-/// assumes (`InitialIonization.neutral`, H and He fully ionised at every τ as in XSPEC's
-/// `IonBalNei`). As τ → ∞, f_NEI → f_eq and r → 1: the spectrum becomes apec's, to rounding.
+/// assumes (`InitialIonization.neutral`) for every element from Li on. H and He are not evolved:
+/// XSPEC's `IonBalNei` takes them fully ionised at every τ; Perseus keeps their emission at
+/// equilibrium, which at nei's temperatures is fully ionised but for ≤ 4e-5 of their atoms
+/// (`NeiIonState`). As τ → ∞, f_NEI → f_eq and r → 1: the spectrum becomes apec's, to rounding
+/// (measured at τ = 1e14 on the SXS grid, kT 1–8 keV: ≤ 2.4e-12 relative in every bin above
+/// 1e-4 of the peak).
 ///
 /// ## Abundances (as XSPEC's nei → vnei → vvgnei)
 /// `nei`'s Abundanc scales C, N, O, Ne, Mg, Si, S, Ar, Ca, Fe, Ni (XSPEC's "metals" for nei; Al
@@ -41,8 +45,9 @@ import PerseusCore
 /// (its output: `docs/nei-limits.txt`):
 /// 1. **Ions absent from equilibrium at kT emit nothing.** AtomDB lists a line only while its
 ///    equilibrium emissivity is ≥ 1e-20 photons cm³ s⁻¹. At τ = 1e10 and kT ≥ 2.7 keV, 97–100%
-///    of the iron is in Fe XV–XX, ions with fewer than 20 lines listed at kT and none in the Fe K
-///    band: their L-shell lines and their inner-shell Fe K emission near 6.4 keV are missing, and
+///    of the iron is in ions (mostly Fe XVI–XIX) with fewer than 20 lines listed at kT, and all
+///    of it in ions with no line listed in the Fe K band (6.3–7.1 keV): their L-shell lines and
+///    their inner-shell Fe K emission near 6.4 keV are missing, and
 ///    the Fe K band holds continuum and the few lines of other ions. At τ = 1e9 (Fe IX–XIII)
 ///    all iron line emission is missing. At τ = 1e11, 2–11% of the iron is in ions without Fe K
 ///    lines; at 1e12, none. Lighter elements fare better, not fully: above 1.8 keV AtomDB lists
@@ -61,7 +66,7 @@ import PerseusCore
 ///    (kT 10.8 → 1.1 keV) and 12–24% of the whole spectrum's flux (up to 60% of a 100 eV bin at
 ///    1 keV, near recombination edges). Their free-free emission (∝ Σ f_q q²) is 0.69 of
 ///    equilibrium at τ = 1e10, ~0.3 at 1e9, 0.93–0.96 at 1e11; so the equilibrium continuum
-///    overstates the band flux by roughly 4–7% at τ = 1e10 (8–15% at 1e9, ≲ 1.5% at 1e11) from
+///    overstates the band flux by roughly 4–7% at τ = 1e10 (8–17% at 1e9, ≲ 2% at 1e11) from
 ///    free-free alone. The recombination part cannot be split per ion from these tables.
 /// 4. **Pseudo-continuum** (AtomDB's summed weak lines, per element) also stays at equilibrium:
 ///    0.1–0.6% of the 1.8–9 keV flux.
