@@ -110,6 +110,9 @@ struct BenchModelsCommand: ParsableCommand {
         try component("tbabs*(powerlaw+powerlaw), 4096 bins, all cached (expression overhead)", "tbabs*(powerlaw+powerlaw)",
                       nustar, vary: [:], fixed: ["nH": 0.00858])
         try component("apec, 7200 bins, new kT", "apec", sxs, vary: ["kT": { 1 + 9 * $0.uniform() }])
+        try component("apec, 7200 bins, new kT, abundance, z, norm (the apec of the first headline)", "apec", sxs,
+                      vary: ["kT": { 1 + 9 * $0.uniform() }, "Abundanc": { 0.1 + 1.4 * $0.uniform() },
+                             "Redshift": { 0.1 * $0.uniform() }, "norm": { 0.01 + 0.99 * $0.uniform() }])
         try component("nei, 7200 bins, new kT and tau", "nei", sxs,
                       vary: ["kT": { 1 + 9 * $0.uniform() }, "Tau": { pow(10, 9 + 2 * $0.uniform()) }])
         try component("nei, 7200 bins, new tau at one kT (cached eigenmodes)", "nei", sxs,
