@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
             BenchModelsCommand.self,
             BenchRMFCommand.self,
             BenchIonizationCommand.self,
+            BenchFitEngineCommand.self,
         ]
     )
 }
