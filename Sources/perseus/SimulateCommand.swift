@@ -68,28 +68,13 @@ struct SimulateCommand: ParsableCommand {
         if let count { scenario = scenario.withClassCount(count) }
         let context = ModelContext(abundanceTable: scenario.abundanceTable,
                                    atomDBDirectory: atomDB ?? ProcessInfo.processInfo.environment["ATOMDB"])
-        let registry = try instruments.registry()
-        let instrument: Instrument
-        do {
-            instrument = try registry.instrument(Self.instrumentReference(scenario), rmf: rmf ?? scenario.responseOverride?.rmf,
-                                                 arf: arf ?? scenario.responseOverride?.arf, band: scenario.band)
-        } catch {
-            throw scenario.error(key: "instrument", "\(error)")
-        }
-        let exposure = scenario.exposure ?? instrument.defaultExposure
-        let prepared: (folder: ResponseFolder, background: BackgroundCounts?)
-        do { prepared = try instrument.prepare(for: scenario, exposure: exposure, context: context) } catch {
-            throw scenario.error(key: scenario.background == .none ? "band" : "background", error.description)
-        }
-        let simulation = try Simulation(scenario: scenario, observer: prepared.folder.batched(), instrumentName: instrument.name,
-                                        exposure: exposure, backgroundCounts: prepared.background?.total, context: context)
+        let simulation = try Simulation(scenario: scenario, registry: try instruments.registry(), rmf: rmf, arf: arf,
+                                        context: context)
         let seed = self.seed ?? scenario.seed ?? 0
         let shard = try self.shard.map(Self.parseShard)
         var sink: SimulationRunner.SampleSink?
         if let phaDirectory {
-            sink = try PHADirectory(path: phaDirectory, scenario: scenario, instrument: instrument, folder: prepared.folder,
-                                    background: prepared.background, exposure: exposure, seed: seed, overwrite: overwrite,
-                                    classNames: simulation.classes.map(\.name)).sink
+            sink = try PHADirectory(path: phaDirectory, simulation: simulation, seed: seed, overwrite: overwrite).sink
         }
         let progress = ProgressBar(label: "\(scenario.name)")
         let summary = try SimulationRunner(simulation: simulation)
@@ -102,14 +87,6 @@ struct SimulateCommand: ParsableCommand {
             print("wrote \(out)")
             print(summary.description)
         }
-    }
-
-    /// The scenario's instrument: a built-in name, or a file path relative to the scenario file.
-    static func instrumentReference(_ scenario: Scenario) -> String {
-        let name = scenario.instrument
-        guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/"),
-              !name.hasPrefix("/"), !scenario.origin.hasPrefix("built-in:") else { return name }
-        return URL(fileURLWithPath: scenario.origin).deletingLastPathComponent().appendingPathComponent(name).path
     }
 }
 
@@ -130,11 +107,14 @@ struct PHADirectory: Sendable {
     let overwrite: Bool
     let classNames: [String]
 
-    init(path: String, scenario: Scenario, instrument: Instrument, folder: ResponseFolder, background: BackgroundCounts?,
-         exposure: Double, seed: UInt64, overwrite: Bool, classNames: [String]) throws {
+    init(path: String, simulation: Simulation, seed: UInt64, overwrite: Bool) throws {
+        guard let instrument = simulation.instrument, let folder = simulation.folder else {
+            throw SimulationError.output("--pha-dir needs a simulation prepared through an instrument")
+        }
+        let background = simulation.background, exposure = simulation.exposure
         directory = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        stem = scenario.name
+        stem = simulation.scenario.name
         identity = instrument.identity
         firstChannel = folder.channels.firstChannel
         channels = folder.channels.count
@@ -143,7 +123,7 @@ struct PHADirectory: Sendable {
         hasArf = folder.hasAncillary
         hasBackground = background != nil
         self.overwrite = overwrite
-        self.classNames = classNames
+        classNames = simulation.classes.map(\.name)
         try folder.writeResponse(rmf: file("\(stem).rmf"), arf: hasArf ? file("\(stem).arf") : nil, overwrite: overwrite)
         if let background {
             var stream = RandomStream(seed: seed, purpose: .backgroundCounts, index: 0, substream: 1)
