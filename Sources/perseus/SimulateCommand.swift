@@ -77,12 +77,17 @@ struct SimulateCommand: ParsableCommand {
             sink = try PHADirectory(path: phaDirectory, simulation: simulation, seed: seed, overwrite: overwrite).sink
         }
         let progress = ProgressBar(label: "\(scenario.name)")
+        let start = DispatchTime.now().uptimeNanoseconds
         let summary = try SimulationRunner(simulation: simulation)
             .run(to: out, seed: seed, threads: threads, shard: shard, overwrite: overwrite,
                  progress: { progress.update(done: $0, total: $1) }, sink: sink)
         progress.finish()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         if json {
-            try CommandLineOutput.printJSON(summary.jsonObject)
+            var object = summary.jsonObject
+            object["run"] = ["seconds": seconds, "threads": threads, "seed": seed,
+                             "peak_memory_mb": CommandLineOutput.peakMemoryMegabytes()] as [String: Any]
+            try CommandLineOutput.printJSON(object)
         } else {
             print("wrote \(out)")
             print(summary.description)
