@@ -2,12 +2,13 @@
 // Perseus — forward-modelling of high-energy astrophysical observations and anomaly-detector benchmarks.
 //
 // Module layering (dependencies point one way only, top to bottom):
-//   CFITSIO, CGSL, COpenBLAS, CHDF5   system-library shims (Debian -dev packages)
+//   CFITSIO, CGSL, COpenBLAS, CHDF5, CZlib   system-library shims (Debian -dev packages)
 //   PerseusData                        derived tables embedded in the binary (C + .incbin)
 //   PerseusCore                        grids, errors, seeded counter-addressed random streams, Poisson sampler
 //   PerseusHDF5                        thin, safe HDF5 layer (files, groups, datasets, attributes)
 //   PerseusIO                          OGIP FITS (RMF, ARF, PHA I/II) and the HDF5 dataset store
 //   PerseusPhysics                     spectral components, XSPEC expression language, AtomDB, NEI, absorption
+//   PerseusInstruments                 instruments, response folding, backgrounds, fakeit, scenarios
 //   PerseusFit                         fit statistics, optimisers, confidence intervals
 //   PerseusNeural                      tensors, autodiff, layers, optimisers (Core + HDF5 + BLAS only)
 //   Perseus                            umbrella module
@@ -44,6 +45,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -55,23 +57,34 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CGSL", path: "Sources/CGSL",
                        providers: [.apt(["libgsl-dev"])]),
+        // zlib (already a dependency of cfitsio and HDF5): inflates the embedded AtomDB table.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Embedded derived data
-        .target(name: "PerseusData", exclude: ["blobs"], cSettings: [.headerSearchPath("blobs")]),
+        // Tables in Sources/PerseusData/blobs, instrument files in Responses/ and the built-in
+        // scenarios in Scenarios/ are embedded with .incbin; the folders are on the assembler's
+        // search path.
+        .target(name: "PerseusData", exclude: ["blobs"],
+                cSettings: [.headerSearchPath("blobs"), .headerSearchPath("../../Responses"),
+                            .headerSearchPath("../../Scenarios")]),
 
         // MARK: Library modules
         .target(name: "PerseusCore", swiftSettings: optimise),
         .target(name: "PerseusHDF5", dependencies: ["PerseusCore", "CHDF5"], swiftSettings: optimise),
         .target(name: "PerseusIO", dependencies: ["PerseusCore", "PerseusHDF5", "CFITSIO"], swiftSettings: optimise),
-        .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS"],
+        .target(name: "PerseusPhysics", dependencies: ["PerseusCore", "PerseusIO", "PerseusData", "CGSL", "COpenBLAS", "CZlib"],
                 swiftSettings: optimise),
         .target(name: "PerseusNeural", dependencies: ["PerseusCore", "PerseusHDF5", "COpenBLAS"], swiftSettings: optimise),
+        .target(name: "PerseusInstruments", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "PerseusData", "COpenBLAS",
+                                                           .product(name: "Yams", package: "Yams")],
+                swiftSettings: optimise),
         .target(name: "PerseusFit", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
 
         // MARK: Umbrella and command-line tool
         .target(name: "Perseus", dependencies: ["PerseusCore", "PerseusHDF5", "PerseusIO", "PerseusPhysics", "PerseusNeural",
-                                                "PerseusFit"]),
+                                                "PerseusFit", "PerseusInstruments"]),
         .executableTarget(name: "perseus", dependencies: [
             "Perseus",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,6 +98,8 @@ let package = Package(
         .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO", "PerseusTestSupport"]),
         .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics", "PerseusTestSupport"]),
         .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusInstrumentsTests", dependencies: ["PerseusInstruments", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusCLITests", dependencies: ["perseus", "PerseusTestSupport"]),
         .testTarget(name: "PerseusFitTests", dependencies: ["PerseusFit", "PerseusTestSupport"]),
     ]
 )

@@ -5,3 +5,4 @@
 @_exported import PerseusPhysics
 @_exported import PerseusNeural
 @_exported import PerseusFit
+@_exported import PerseusInstruments

@@ -85,4 +85,34 @@ public enum SIMDMath {
         let scale = unsafeBitCast(((n &+ 1023) & 0x7FF) &<< 52, to: Lanes.self)
         return p * table * scale
     }
+
+    /// out[i] = exp(scale · x[i]) for i in 0..<count, four at a time. `x` and `out` must not
+    /// overlap. Arguments outside [−708, 709] (results that underflow, overflow, or NaN) are
+    /// recomputed with `Foundation.exp` in a second pass, which is skipped when the caller
+    /// passes the range of `x` and it shows every argument is inside.
+    public static func exp(scale: Double, _ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int,
+                           inputRange: ClosedRange<Double>? = nil) {
+        var i = 0
+        while i + 4 <= count {
+            let y = scale * UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
+            let clamped = y.clamped(lowerBound: Lanes(repeating: -708), upperBound: Lanes(repeating: 709))
+            UnsafeMutableRawPointer(out + i).storeBytes(of: exp(clamped), as: Lanes.self)
+            i += 4
+        }
+        if i < count {
+            var y = Lanes(repeating: 0)
+            for lane in 0..<(count - i) { y[lane] = Swift.min(Swift.max(scale * x[i + lane], -708), 709) }
+            let e = exp(y)
+            for lane in 0..<(count - i) { out[i + lane] = e[lane] }
+        }
+        if let range = inputRange {
+            let a = scale * range.lowerBound, b = scale * range.upperBound
+            if Swift.min(a, b) >= -708 && Swift.max(a, b) <= 709 { return }
+        }
+        for j in 0..<count {
+            let y = scale * x[j]
+            if !(y >= -708 && y <= 709) { out[j] = Foundation.exp(y) }
+        }
+    }
 }
+

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Locates the project's reference data (`../shared/data` beside the checkout) for tests.
 ///
@@ -45,6 +46,3 @@ public enum ReferenceData {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }()
 }
-
-/// `Comment` without importing Testing into this library target.
-public typealias Comment = String

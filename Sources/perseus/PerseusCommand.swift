@@ -11,6 +11,13 @@ struct PerseusCommand: ParsableCommand {
         subcommands: [
             BenchCommand.self,
             ModelCommand.self,
+            InspectCommand.self,
+            InstrumentsCommand.self,
+            FakeItCommand.self,
+            MergeCommand.self,
+            ScenariosCommand.self,
+            SimulateCommand.self,
+            IonizationCommand.self,
         ]
     )
 }

@@ -43,6 +43,21 @@ public indirect enum ArithmeticExpression: Sendable, Equatable, CustomStringConv
         return seen
     }
 
+    /// The same expression with every name replaced by `rename(name)` (e.g. to canonical
+    /// parameter names).
+    public func renamingNames<E: Error>(_ rename: (String) throws(E) -> String) throws(E) -> ArithmeticExpression {
+        switch self {
+        case .number: return self
+        case let .name(n): return .name(try rename(n))
+        case let .negate(a): return .negate(try a.renamingNames(rename))
+        case let .binary(op, a, b): return .binary(op, try a.renamingNames(rename), try b.renamingNames(rename))
+        case let .call(f, args):
+            var renamed: [ArithmeticExpression] = []
+            for a in args { renamed.append(try a.renamingNames(rename)) }
+            return .call(f, renamed)
+        }
+    }
+
     /// Evaluates the expression, looking names up with `value`.
     /// - Throws: whatever `value` throws for an unknown name.
     public func evaluate<E: Error>(_ value: (String) throws(E) -> Double) throws(E) -> Double {

@@ -53,6 +53,27 @@ public enum Prior: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The same prior with the names it depends on replaced by `rename(name)`.
+    public func renamingDependencies<E: Error>(_ rename: (String) throws(E) -> String) throws(E) -> Prior {
+        switch self {
+        case let .linked(name): return .linked(to: try rename(name))
+        case let .derived(expression): return .derived(try expression.renamingNames(rename))
+        default: return self
+        }
+    }
+
+    /// Whether every value the prior can produce lies in `range` (always false for the
+    /// unbounded normal prior, and unknown — reported true — for linked and derived priors,
+    /// which are checked when drawn).
+    public func isContained(in range: ClosedRange<Double>) -> Bool {
+        switch self {
+        case let .fixed(v): return range.contains(v)
+        case let .uniform(lo, hi), let .logUniform(lo, hi): return range.contains(lo) && range.contains(hi)
+        case .normal: return false
+        case .linked, .derived: return true
+        }
+    }
+
     /// Draws a value for a prior that does not depend on other parameters (nil otherwise).
     public func draw(using stream: inout RandomStream) -> Double? {
         switch self {

@@ -23,7 +23,7 @@ struct BinAveragedAbsorption: PreparedComponent {
     func evaluate(parameters: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
         let nH = parameters[0]
         meanSigma.withUnsafeBufferPointer { sigma in
-            VectorExp.exp(scale: -nH, sigma.baseAddress!, into: output.baseAddress!, count: sigma.count,
+            SIMDMath.exp(scale: -nH, sigma.baseAddress!, into: output.baseAddress!, count: sigma.count,
                           inputRange: sigmaRange)
         }
     }

@@ -77,7 +77,7 @@ public struct WAbs: SpectralComponent {
             let nH = parameters[0]
             withUnsafeTemporaryAllocation(of: Double.self, capacity: pointSigma.count) { transmission in
                 pointSigma.withUnsafeBufferPointer { sigma in
-                    VectorExp.exp(scale: -nH, sigma.baseAddress!, into: transmission.baseAddress!, count: sigma.count)
+                    SIMDMath.exp(scale: -nH, sigma.baseAddress!, into: transmission.baseAddress!, count: sigma.count)
                 }
                 pointWeight.withUnsafeBufferPointer { weight in
                     for i in 0..<output.count {

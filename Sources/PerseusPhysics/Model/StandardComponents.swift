@@ -27,7 +27,9 @@ extension ComponentRegistry {
     /// data of their own. Components that need tables (AtomDB `apec`, `vapec`, `nei`) are added
     /// here with one `register` call each.
     public static let standard: ComponentRegistry = {
-        let registry = builtIn
+        var registry = builtIn
+        registry.registerAtomDBComponents()
+        registry.registerNEIComponents()
         return registry
     }()
 }

@@ -9,8 +9,12 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchPoissonCommand.self,
             BenchDatasetWriteCommand.self,
-            BenchModelCommand.self,
             BenchNeuralCommand.self,
+            BenchModelsCommand.self,
+            BenchRMFCommand.self,
+            BenchFoldCommand.self,
+            BenchIonizationCommand.self,
+            BenchFitEngineCommand.self,
         ]
     )
 }

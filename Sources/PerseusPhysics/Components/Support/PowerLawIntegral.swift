@@ -1,4 +1,5 @@
 import Foundation
+import PerseusCore
 
 /// Exact integrals of E^−Γ over energy bins, stable for every Γ including Γ = 1.
 ///
@@ -58,7 +59,7 @@ enum PowerLawIntegral {
             // written, out[i + 1] still holds E_{i+1}^a. Both forms are computed and one selected,
             // so the loop has no branches and vectorises.
             let first = bins.lowerBound, last = bins.upperBound - 1
-            VectorExp.exp(scale: a, logs.baseAddress! + first, into: out + first, count: bins.count,
+            SIMDMath.exp(scale: a, logs.baseAddress! + first, into: out + first, count: bins.count,
                           inputRange: edges.finiteLogRange)
             let lastUpperPower = Foundation.exp(a * logs[last + 1])
             let inverseA = 1 / a

@@ -1,0 +1,3 @@
+// PerseusInstruments — instrument definitions and registry, response folding, backgrounds, fakeit.
+//
+// See ../shared/DESIGN.md for where this module sits in the one-way data flow.
