@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
             BenchFoldCommand.self,
             BenchIonizationCommand.self,
             BenchFitEngineCommand.self,
+            BenchFakeItCommand.self,
         ]
     )
 }

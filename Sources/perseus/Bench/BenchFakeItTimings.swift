@@ -1,0 +1,109 @@
+import Foundation
+import Perseus
+
+/// The Perseus side of `perseus bench fakeit` part A: three ways of producing `spectra` spectra
+/// of all 2000 channels, single thread (see ``BenchFakeItCommand``). Spectrum s is always drawn
+/// from RandomStream(seed, .sourceCounts, s) with the same expected counts, so the three paths
+/// produce the same counts.
+struct FakeItPerseusTimings {
+    /// One way of producing the spectra.
+    struct Path {
+        let key: String
+        let description: String
+        let wallSeconds: Double
+        let cpuSeconds: Double
+        let spectra: Int
+
+        var spectraPerSecond: Double { Double(spectra) / wallSeconds }
+        var cpuSpectraPerSecond: Double { Double(spectra) / cpuSeconds }
+
+        var json: [String: Any] {
+            ["path": key, "description": description, "wall_s": wallSeconds, "cpu_s": cpuSeconds,
+             "spectra_per_second": spectraPerSecond, "cpu_spectra_per_second": cpuSpectraPerSecond,
+             "microseconds_per_spectrum": wallSeconds / Double(spectra) * 1e6]
+        }
+    }
+
+    let paths: [Path]
+    /// Expected counts in each of the 2000 channels.
+    let expected: [Double]
+    /// Sum over the spectra of the counts in each channel (from `draw_only`).
+    let summedCounts: [Double]
+    let spectra: Int
+    /// Whether the three paths produced identical counts.
+    let pathsAgree: Bool
+
+    init(setup: FakeItBenchSetup, spectra: Int, seed: UInt64) throws {
+        self.spectra = spectra
+        let folder = setup.folder, model = setup.model, exposure = FakeItBenchSetup.exposure
+        let bins = folder.modelBinCount, channels = folder.channelCount
+        let values = model.values
+        var evaluator = try model.compiled(for: folder.modelGrid).makeEvaluator()
+        var flux = [Double](repeating: 0, count: bins)
+        var means = [Double](repeating: 0, count: channels)
+        var counts = [Double](repeating: 0, count: channels)
+        let workspace = PoissonWorkspace()
+        try evaluator.evaluate(values, into: &flux)   // warm-up: first-use table decodes
+        var paths: [Path] = []
+
+        func timed(_ key: String, _ description: String, _ body: () throws -> Void) rethrows {
+            let wall0 = BenchSupport.wallSeconds(), cpu0 = BenchSupport.threadCPUSeconds()
+            try body()
+            let cpu = BenchSupport.threadCPUSeconds() - cpu0, wall = BenchSupport.wallSeconds() - wall0
+            paths.append(Path(key: key, description: description, wallSeconds: wall, cpuSeconds: cpu, spectra: spectra))
+        }
+        func add(_ counts: [Double], to totals: inout [Double]) {
+            for c in totals.indices { totals[c] += counts[c] }
+        }
+
+        // Like Sherpa's fake_pha: evaluate, fold and draw for every spectrum.
+        var foldEachTotals = [Double](repeating: 0, count: channels)
+        try timed("evaluate_fold_draw", "per spectrum: evaluate the model, fold through RMF×ARF×exposure, draw Poisson (as fake_pha)") {
+            for s in 0..<spectra {
+                try evaluator.evaluate(values, into: &flux)
+                flux.withUnsafeBufferPointer { f in
+                    means.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
+                }
+                var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(s))
+                try means.withUnsafeBufferPointer { m in
+                    try counts.withUnsafeMutableBufferPointer { c in try stream.poisson(means: m, into: c, workspace: workspace) }
+                }
+                add(counts, to: &foldEachTotals)
+            }
+        }
+
+        // A fixed model: evaluate and fold once, then only draw.
+        var drawTotals = [Double](repeating: 0, count: channels)
+        try timed("draw_only", "evaluate and fold once, then per spectrum draw Poisson") {
+            try evaluator.evaluate(values, into: &flux)
+            flux.withUnsafeBufferPointer { f in
+                means.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
+            }
+            try means.withUnsafeBufferPointer { m in
+                try counts.withUnsafeMutableBufferPointer { c in
+                    for s in 0..<spectra {
+                        var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(s))
+                        try stream.poisson(means: m, into: c, workspace: workspace)
+                        for k in 0..<channels { drawTotals[k] += c[k] }
+                    }
+                }
+            }
+        }
+        expected = means
+
+        // The library's one-call fakeit.
+        var simulateTotals = [Double](repeating: 0, count: channels)
+        try timed("fakeit_simulate", "per spectrum: FakeIt.simulate (compiles the model, evaluates, folds, draws; allocates)") {
+            for s in 0..<spectra {
+                let result = try FakeIt.simulate(model: model, folder: folder, exposure: exposure,
+                                                 options: FakeIt.Options(seed: seed, index: UInt64(s)))
+                add(result.counts, to: &simulateTotals)
+            }
+        }
+        self.paths = paths
+        summedCounts = drawTotals
+        pathsAgree = drawTotals == foldEachTotals && drawTotals == simulateTotals
+    }
+
+    func path(_ key: String) -> Path? { paths.first { $0.key == key } }
+}
