@@ -6,13 +6,15 @@ import Perseus
 ///
 /// **A. Perseus vs Sherpa's `fake_pha`** on the set-up of ``FakeItBenchSetup`` (2000-channel
 /// Gaussian RMF, analytic ARF, `wabs*(powerlaw+gaussian)`, 2.5 ks), `--spectra` spectra, single
-/// thread on both sides, Sherpa measured in the same run (`Benchmarks/fakeit_sherpa.py`). Sherpa's
+/// thread on both sides (one Perseus path also on two), Sherpa measured in the same run
+/// (`Benchmarks/fakeit_sherpa.py`). Sherpa's
 /// `fake_pha` evaluates the model (its components are cached at unchanged parameters), folds it
 /// through the RMF and ARF and draws Poisson counts for all 2000 channels at every call. Perseus
-/// is timed three ways, each producing the same `--spectra` spectra of all 2000 channels from the
+/// is timed four ways, each producing the same `--spectra` spectra of all 2000 channels from the
 /// streams (seed, source counts, spectrum index):
 /// - `evaluate_fold_draw`: per spectrum, evaluate the model (a `ModelEvaluator`, components cached
 ///   at unchanged parameters as in Sherpa), fold it and draw — the same work as `fake_pha`;
+/// - `evaluate_fold_draw_2t`: the same shared between two threads (Sherpa's loop has one);
 /// - `draw_only`: evaluate and fold once (timed), then draw per spectrum — what a user of the
 ///   library does for a fixed model;
 /// - `fakeit_simulate`: `FakeIt.simulate` per spectrum — the library's one-call fakeit, which

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Perseus
 
@@ -13,12 +14,14 @@ struct FakeItPerseusTimings {
         let wallSeconds: Double
         let cpuSeconds: Double
         let spectra: Int
+        let threads: Int
 
         var spectraPerSecond: Double { Double(spectra) / wallSeconds }
         var cpuSpectraPerSecond: Double { Double(spectra) / cpuSeconds }
 
         var json: [String: Any] {
-            ["path": key, "description": description, "wall_s": wallSeconds, "cpu_s": cpuSeconds,
+            ["path": key, "description": description, "threads": threads, "wall_s": wallSeconds,
+             "cpu_s": cpuSeconds, "cpu_clock": threads == 1 ? "this thread" : "whole process",
              "spectra_per_second": spectraPerSecond, "cpu_spectra_per_second": cpuSpectraPerSecond,
              "microseconds_per_spectrum": wallSeconds / Double(spectra) * 1e6]
         }
@@ -46,11 +49,12 @@ struct FakeItPerseusTimings {
         try evaluator.evaluate(values, into: &flux)   // warm-up: first-use table decodes
         var paths: [Path] = []
 
-        func timed(_ key: String, _ description: String, _ body: () throws -> Void) rethrows {
-            let wall0 = BenchSupport.wallSeconds(), cpu0 = BenchSupport.threadCPUSeconds()
+        func timed(_ key: String, _ description: String, threads: Int = 1, _ body: () throws -> Void) rethrows {
+            let clock = threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID
+            let wall0 = BenchSupport.wallSeconds(), cpu0 = Self.cpuSeconds(clock)
             try body()
-            let cpu = BenchSupport.threadCPUSeconds() - cpu0, wall = BenchSupport.wallSeconds() - wall0
-            paths.append(Path(key: key, description: description, wallSeconds: wall, cpuSeconds: cpu, spectra: spectra))
+            let cpu = Self.cpuSeconds(clock) - cpu0, wall = BenchSupport.wallSeconds() - wall0
+            paths.append(Path(key: key, description: description, wallSeconds: wall, cpuSeconds: cpu, spectra: spectra, threads: threads))
         }
         func add(_ counts: [Double], to totals: inout [Double]) {
             for c in totals.indices { totals[c] += counts[c] }
@@ -71,6 +75,39 @@ struct FakeItPerseusTimings {
                 add(counts, to: &foldEachTotals)
             }
         }
+
+        // The same on two threads, each with its own evaluator, buffers and workspace (spectrum s
+        // on thread s mod 2), as `perseus simulate` uses both cores.
+        let compiled = try model.compiled(for: folder.modelGrid)
+        let perThread = ThreadTotals(threads: 2, channels: channels)
+        timed("evaluate_fold_draw_2t", "as evaluate_fold_draw, spectra shared between 2 threads", threads: 2) {
+            DispatchQueue.concurrentPerform(iterations: 2) { thread in
+                var evaluator = compiled.makeEvaluator()
+                var flux = [Double](repeating: 0, count: bins)
+                var means = [Double](repeating: 0, count: channels)
+                var counts = [Double](repeating: 0, count: channels)
+                var totals = [Double](repeating: 0, count: channels)
+                let workspace = PoissonWorkspace()
+                do {
+                    for s in stride(from: thread, to: spectra, by: 2) {
+                        try evaluator.evaluate(values, into: &flux)
+                        flux.withUnsafeBufferPointer { f in
+                            means.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
+                        }
+                        var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(s))
+                        try means.withUnsafeBufferPointer { m in
+                            try counts.withUnsafeMutableBufferPointer { c in try stream.poisson(means: m, into: c, workspace: workspace) }
+                        }
+                        for c in 0..<channels { totals[c] += counts[c] }
+                    }
+                    perThread.store(totals, thread: thread)
+                } catch {
+                    perThread.fail("\(error)")
+                }
+            }
+        }
+        if let failure = perThread.failure { throw BenchFailure(message: "evaluate_fold_draw_2t: \(failure)") }
+        let twoThreadTotals = perThread.sum()
 
         // A fixed model: evaluate and fold once, then only draw.
         var drawTotals = [Double](repeating: 0, count: channels)
@@ -102,7 +139,41 @@ struct FakeItPerseusTimings {
         }
         self.paths = paths
         summedCounts = drawTotals
-        pathsAgree = drawTotals == foldEachTotals && drawTotals == simulateTotals
+        pathsAgree = drawTotals == foldEachTotals && drawTotals == simulateTotals && drawTotals == twoThreadTotals
+    }
+
+    static func cpuSeconds(_ clock: clockid_t) -> Double {
+        var t = timespec()
+        clock_gettime(clock, &t)
+        return Double(t.tv_sec) + 1e-9 * Double(t.tv_nsec)
+    }
+
+    /// Per-thread channel totals of the two-thread path (each thread writes only its own slot).
+    final class ThreadTotals: @unchecked Sendable {
+        private let lock = NSLock()
+        private var totals: [[Double]]
+        private(set) var failure: String?
+
+        init(threads: Int, channels: Int) {
+            totals = Array(repeating: [Double](repeating: 0, count: channels), count: threads)
+        }
+
+        func store(_ values: [Double], thread: Int) {
+            lock.lock(); defer { lock.unlock() }
+            totals[thread] = values
+        }
+
+        func fail(_ message: String) {
+            lock.lock(); defer { lock.unlock() }
+            failure = failure ?? message
+        }
+
+        func sum() -> [Double] {
+            lock.lock(); defer { lock.unlock() }
+            var result = totals[0]
+            for t in totals.dropFirst() { for c in result.indices { result[c] += t[c] } }
+            return result
+        }
     }
 
     func path(_ key: String) -> Path? { paths.first { $0.key == key } }
