@@ -19,7 +19,8 @@ import Perseus
 ///   library does for a fixed model;
 /// - `fakeit_simulate`: `FakeIt.simulate` per spectrum — the library's one-call fakeit, which
 ///   compiles the model for the grid, evaluates, folds and allocates its results each call.
-/// Checks: Perseus's expected counts against Sherpa's per channel, and the mean of the Perseus
+/// Each path and each Sherpa loop is timed `--repeats` times; the fastest is reported (the machine
+/// may be shared). Checks: Perseus's expected counts against Sherpa's per channel, and the mean of the Perseus
 /// spectra against the expected counts (totals over the noticed channels, and a Pearson χ² test).
 ///
 /// **B. `perseus simulate`** of the built-in scenarios (see ``BenchSimulateRuns``).
@@ -30,6 +31,8 @@ struct BenchFakeItCommand: ParsableCommand {
 
     @Option(help: "Spectra simulated on each side.")
     var spectra = 1000
+    @Option(help: "Timings of each path on each side; the fastest is reported.")
+    var repeats = 3
     @Option(help: "Seed of the Perseus streams (the Sherpa peer uses its own generator seeded with it).")
     var seed: UInt64 = 1
     @Option(help: "Built-in scenarios simulated in part B (repeatable; default lin2024 and ichinohe2019).")
@@ -44,12 +47,12 @@ struct BenchFakeItCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard spectra > 0, threads > 0 else { throw ValidationError("--spectra and --threads must be > 0") }
+        guard spectra > 0, threads > 0, repeats > 0 else { throw ValidationError("--spectra, --repeats and --threads must be > 0") }
     }
 
     func run() throws {
         let setup = try FakeItBenchSetup()
-        let perseus = try FakeItPerseusTimings(setup: setup, spectra: spectra, seed: seed)
+        let perseus = try FakeItPerseusTimings(setup: setup, spectra: spectra, seed: seed, repeats: repeats)
         let peer: BenchSupport.PeerResult = skipSherpa ? .unavailable("skipped (--skip-sherpa)") : try runSherpa(setup)
         let checks = FakeItChecks(setup: setup, perseus: perseus, peer: peer)
         var simulations: [BenchSimulateRuns.Comparison] = []
@@ -59,7 +62,7 @@ struct BenchFakeItCommand: ParsableCommand {
                 simulations.append(try runner.compare(scenario: name))
             }
         }
-        let report = FakeItReport(setup: setup, spectra: spectra, perseus: perseus, peer: peer, checks: checks,
+        let report = FakeItReport(setup: setup, spectra: spectra, repeats: repeats, perseus: perseus, peer: peer, checks: checks,
                                   simulations: simulations, simulateSkipped: skipSimulate)
         if json { try CommandLineOutput.printJSON(report.json) } else { report.printTable() }
     }
@@ -70,7 +73,7 @@ struct BenchFakeItCommand: ParsableCommand {
         try JSONSerialization.data(withJSONObject: try setup.peerSetup()).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         return BenchSupport.runPeer(script: "fakeit_sherpa.py",
-                                    arguments: ["--setup", file.path, "--spectra", "\(spectra)", "--seed", "\(seed)"],
+                                    arguments: ["--setup", file.path, "--spectra", "\(spectra)", "--seed", "\(seed)", "--repeats", "\(repeats)"],
                                     environment: ["OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"])
     }
 }
