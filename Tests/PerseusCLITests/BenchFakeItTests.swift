@@ -11,7 +11,7 @@ struct BenchFakeItTests {
     static let sherpaAvailable = Python.canImport("sherpa.astro.ui", "scipy")
 
     @Test func tinyRunReportsPathsAndChecks() throws {
-        var arguments = ["bench", "fakeit", "--spectra", "20", "--skip-simulate", "--json"]
+        var arguments = ["bench", "fakeit", "--spectra", "20", "--repeats", "1", "--skip-simulate", "--json"]
         if !Self.sherpaAvailable { arguments.append("--skip-sherpa") }
         let run = try PerseusExecutable.run(arguments)
         try #require(run.status == 0, "exit \(run.status): \(run.error)")
