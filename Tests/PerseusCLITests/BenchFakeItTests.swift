@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import PerseusTestSupport
 
-/// `perseus bench fakeit --json` on a tiny run: the JSON has its parts, the three Perseus paths
+/// `perseus bench fakeit --json` on a tiny run: the JSON has its parts, the four Perseus paths
 /// give the same spectra, their mean agrees with the expected counts, and — when Sherpa is
 /// importable — Perseus's expected counts agree with Sherpa's channel by channel. No timing is
 /// asserted.

@@ -2,9 +2,9 @@ import Dispatch
 import Foundation
 import Perseus
 
-/// The Perseus side of `perseus bench fakeit` part A: three ways of producing `spectra` spectra
+/// The Perseus side of `perseus bench fakeit` part A: four ways of producing `spectra` spectra
 /// of all 2000 channels, single thread (see ``BenchFakeItCommand``). Spectrum s is always drawn
-/// from RandomStream(seed, .sourceCounts, s) with the same expected counts, so the three paths
+/// from RandomStream(seed, .sourceCounts, s) with the same expected counts, so the four paths
 /// produce the same counts.
 struct FakeItPerseusTimings {
     /// One way of producing the spectra.
@@ -33,7 +33,7 @@ struct FakeItPerseusTimings {
     /// Sum over the spectra of the counts in each channel (from `draw_only`).
     let summedCounts: [Double]
     let spectra: Int
-    /// Whether the three paths produced identical counts.
+    /// Whether the four paths produced identical counts.
     let pathsAgree: Bool
 
     /// Times each path `repeats` times and keeps the fastest (wall clock) of them.
