@@ -3,7 +3,7 @@ import Foundation
 import Perseus
 
 /// The Perseus side of `perseus bench fakeit` part A: four ways of producing `spectra` spectra
-/// of all 2000 channels, single thread (see ``BenchFakeItCommand``). Spectrum s is always drawn
+/// of all 2000 channels, one thread (`evaluate_fold_draw_2t`: two; see ``BenchFakeItCommand``). Spectrum s is always drawn
 /// from RandomStream(seed, .sourceCounts, s) with the same expected counts, so the four paths
 /// produce the same counts.
 struct FakeItPerseusTimings {
