@@ -15,6 +15,7 @@ struct BenchCommand: ParsableCommand {
             BenchFoldCommand.self,
             BenchIonizationCommand.self,
             BenchFitEngineCommand.self,
+            BenchFakeItCommand.self,
         ]
     )
 }

@@ -1,0 +1,188 @@
+import Dispatch
+import Foundation
+import Perseus
+
+/// The Perseus side of `perseus bench fakeit` part A: four ways of producing `spectra` spectra
+/// of all 2000 channels, one thread (`evaluate_fold_draw_2t`: two; see ``BenchFakeItCommand``). Spectrum s is always drawn
+/// from RandomStream(seed, .sourceCounts, s) with the same expected counts, so the four paths
+/// produce the same counts.
+struct FakeItPerseusTimings {
+    /// One way of producing the spectra.
+    struct Path {
+        let key: String
+        let description: String
+        let wallSeconds: Double
+        let cpuSeconds: Double
+        let spectra: Int
+        let threads: Int
+
+        var spectraPerSecond: Double { Double(spectra) / wallSeconds }
+        var cpuSpectraPerSecond: Double { Double(spectra) / cpuSeconds }
+
+        var json: [String: Any] {
+            ["path": key, "description": description, "threads": threads, "wall_s": wallSeconds,
+             "cpu_s": cpuSeconds, "cpu_clock": threads == 1 ? "this thread" : "whole process",
+             "spectra_per_second": spectraPerSecond, "cpu_spectra_per_second": cpuSpectraPerSecond,
+             "microseconds_per_spectrum": wallSeconds / Double(spectra) * 1e6]
+        }
+    }
+
+    let paths: [Path]
+    /// Expected counts in each of the 2000 channels.
+    let expected: [Double]
+    /// Sum over the spectra of the counts in each channel (from `draw_only`).
+    let summedCounts: [Double]
+    let spectra: Int
+    /// Whether the four paths produced identical counts.
+    let pathsAgree: Bool
+
+    /// Times each path `repeats` times and keeps the fastest (wall clock) of them.
+    init(setup: FakeItBenchSetup, spectra: Int, seed: UInt64, repeats: Int) throws {
+        self.spectra = spectra
+        let folder = setup.folder, model = setup.model, exposure = FakeItBenchSetup.exposure
+        let bins = folder.modelBinCount, channels = folder.channelCount
+        let values = model.values
+        var evaluator = try model.compiled(for: folder.modelGrid).makeEvaluator()
+        var flux = [Double](repeating: 0, count: bins)
+        var means = [Double](repeating: 0, count: channels)
+        var counts = [Double](repeating: 0, count: channels)
+        let workspace = PoissonWorkspace()
+        try evaluator.evaluate(values, into: &flux)   // warm-up: first-use table decodes
+        var paths: [Path] = []
+
+        func timed(_ key: String, _ description: String, threads: Int = 1, _ body: () throws -> Void) rethrows {
+            let clock = threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID
+            var best = (wall: Double.infinity, cpu: Double.infinity)
+            for _ in 0..<max(1, repeats) {
+                let wall0 = BenchSupport.wallSeconds(), cpu0 = Self.cpuSeconds(clock)
+                try body()
+                let cpu = Self.cpuSeconds(clock) - cpu0, wall = BenchSupport.wallSeconds() - wall0
+                if wall < best.wall { best = (wall, cpu) }
+            }
+            paths.append(Path(key: key, description: description, wallSeconds: best.wall, cpuSeconds: best.cpu, spectra: spectra, threads: threads))
+        }
+        func add(_ counts: [Double], to totals: inout [Double]) {
+            for c in totals.indices { totals[c] += counts[c] }
+        }
+
+        // Like Sherpa's fake_pha: evaluate, fold and draw for every spectrum.
+        var foldEachTotals = [Double](repeating: 0, count: channels)
+        try timed("evaluate_fold_draw", "per spectrum: evaluate the model, fold through RMF×ARF×exposure, draw Poisson (as fake_pha)") {
+            foldEachTotals = [Double](repeating: 0, count: channels)
+            for s in 0..<spectra {
+                try evaluator.evaluate(values, into: &flux)
+                flux.withUnsafeBufferPointer { f in
+                    means.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
+                }
+                var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(s))
+                try means.withUnsafeBufferPointer { m in
+                    try counts.withUnsafeMutableBufferPointer { c in try stream.poisson(means: m, into: c, workspace: workspace) }
+                }
+                add(counts, to: &foldEachTotals)
+            }
+        }
+
+        // The same on two threads, each with its own evaluator, buffers and workspace (spectrum s
+        // on thread s mod 2), as `perseus simulate` uses both cores.
+        let compiled = try model.compiled(for: folder.modelGrid)
+        let perThread = ThreadTotals(threads: 2, channels: channels)
+        timed("evaluate_fold_draw_2t", "as evaluate_fold_draw, spectra shared between 2 threads", threads: 2) {
+            DispatchQueue.concurrentPerform(iterations: 2) { thread in
+                var evaluator = compiled.makeEvaluator()
+                var flux = [Double](repeating: 0, count: bins)
+                var means = [Double](repeating: 0, count: channels)
+                var counts = [Double](repeating: 0, count: channels)
+                var totals = [Double](repeating: 0, count: channels)
+                let workspace = PoissonWorkspace()
+                do {
+                    for s in stride(from: thread, to: spectra, by: 2) {
+                        try evaluator.evaluate(values, into: &flux)
+                        flux.withUnsafeBufferPointer { f in
+                            means.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
+                        }
+                        var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(s))
+                        try means.withUnsafeBufferPointer { m in
+                            try counts.withUnsafeMutableBufferPointer { c in try stream.poisson(means: m, into: c, workspace: workspace) }
+                        }
+                        for c in 0..<channels { totals[c] += counts[c] }
+                    }
+                    perThread.store(totals, thread: thread)
+                } catch {
+                    perThread.fail("\(error)")
+                }
+            }
+        }
+        if let failure = perThread.failure { throw BenchFailure(message: "evaluate_fold_draw_2t: \(failure)") }
+        let twoThreadTotals = perThread.sum()
+
+        // A fixed model: evaluate and fold once, then only draw.
+        var drawTotals = [Double](repeating: 0, count: channels)
+        try timed("draw_only", "evaluate and fold once, then per spectrum draw Poisson") {
+            drawTotals = [Double](repeating: 0, count: channels)
+            try evaluator.evaluate(values, into: &flux)
+            flux.withUnsafeBufferPointer { f in
+                means.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
+            }
+            try means.withUnsafeBufferPointer { m in
+                try counts.withUnsafeMutableBufferPointer { c in
+                    for s in 0..<spectra {
+                        var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(s))
+                        try stream.poisson(means: m, into: c, workspace: workspace)
+                        for k in 0..<channels { drawTotals[k] += c[k] }
+                    }
+                }
+            }
+        }
+        expected = means
+
+        // The library's one-call fakeit.
+        var simulateTotals = [Double](repeating: 0, count: channels)
+        try timed("fakeit_simulate", "per spectrum: FakeIt.simulate (compiles the model, evaluates, folds, draws; allocates)") {
+            simulateTotals = [Double](repeating: 0, count: channels)
+            for s in 0..<spectra {
+                let result = try FakeIt.simulate(model: model, folder: folder, exposure: exposure,
+                                                 options: FakeIt.Options(seed: seed, index: UInt64(s)))
+                add(result.counts, to: &simulateTotals)
+            }
+        }
+        self.paths = paths
+        summedCounts = drawTotals
+        pathsAgree = drawTotals == foldEachTotals && drawTotals == simulateTotals && drawTotals == twoThreadTotals
+    }
+
+    static func cpuSeconds(_ clock: clockid_t) -> Double {
+        var t = timespec()
+        clock_gettime(clock, &t)
+        return Double(t.tv_sec) + 1e-9 * Double(t.tv_nsec)
+    }
+
+    /// Per-thread channel totals of the two-thread path (each thread writes only its own slot).
+    final class ThreadTotals: @unchecked Sendable {
+        private let lock = NSLock()
+        private var totals: [[Double]]
+        private(set) var failure: String?
+
+        init(threads: Int, channels: Int) {
+            totals = Array(repeating: [Double](repeating: 0, count: channels), count: threads)
+        }
+
+        func store(_ values: [Double], thread: Int) {
+            lock.lock(); defer { lock.unlock() }
+            totals[thread] = values
+        }
+
+        func fail(_ message: String) {
+            lock.lock(); defer { lock.unlock() }
+            failure = failure ?? message
+        }
+
+        func sum() -> [Double] {
+            lock.lock(); defer { lock.unlock() }
+            var result = totals[0]
+            for t in totals.dropFirst() { for c in result.indices { result[c] += t[c] } }
+            return result
+        }
+    }
+
+    func path(_ key: String) -> Path? { paths.first { $0.key == key } }
+}
