@@ -53,6 +53,23 @@ import Testing
         #expect(a.counts != c.counts)
     }
 
+    @Test func aCompiledModelGivesTheSameSpectrumAndMustMatchTheGrid() throws {
+        let folder = Fixtures.nustar.defaultFolder
+        let model = try Self.powerLaw()
+        let compiled = try model.compiled(for: folder.modelGrid)
+        for index in UInt64(0)..<3 {
+            let options = FakeIt.Options(seed: 9, index: index)
+            let a = try FakeIt.simulate(model: model, folder: folder, exposure: 2e4, options: options)
+            let b = try FakeIt.simulate(compiled: compiled, values: model.values, folder: folder, exposure: 2e4, options: options)
+            #expect(a.counts == b.counts)
+            #expect(a.expectedSource == b.expectedSource)
+        }
+        let other = try model.compiled(for: Fixtures.chandra.defaultFolder.modelGrid)
+        #expect(throws: InstrumentError.self) {
+            _ = try FakeIt.simulate(compiled: other, values: model.values, folder: folder, exposure: 2e4)
+        }
+    }
+
     @Test func writesAPHAWithItsResponseThatRefoldsToTheSameCounts() throws {
         let directory = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

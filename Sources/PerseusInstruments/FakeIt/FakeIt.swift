@@ -85,7 +85,28 @@ public enum FakeIt {
         guard model.kind == .additive else {
             throw InstrumentError.invalidInput(what: "fakeit", problem: "the model \(model.expression) is multiplicative only; it has no photons to fold")
         }
-        let flux = try model.compiled(for: folder.modelGrid).evaluate(model.values)
+        return try simulate(compiled: try model.compiled(for: folder.modelGrid), values: model.values, folder: folder,
+                            exposure: exposure, options: options)
+    }
+
+    /// Simulates a model already compiled for `folder.modelGrid`, with parameter `values` in the
+    /// model's order (``Model/values``): the form for loops over many spectra, which prepares the
+    /// model (absorption cross sections, line lists, …) once instead of per call. Same draws as
+    /// ``simulate(model:folder:exposure:options:)`` for the same values and options.
+    /// - Throws: as ``simulate(model:folder:exposure:options:)``; `InstrumentError.invalidInput`
+    ///   when `compiled` was prepared for another grid than the folder's.
+    public static func simulate(compiled: CompiledModel, values: [Double], folder: ResponseFolder, exposure: Double,
+                                options: Options = Options()) throws -> Result {
+        guard exposure.isFinite, exposure > 0 else {
+            throw InstrumentError.invalidInput(what: "fakeit", problem: "exposure is \(exposure) s; expected a finite value > 0")
+        }
+        guard compiled.kind == .additive else {
+            throw InstrumentError.invalidInput(what: "fakeit", problem: "the model is multiplicative only; it has no photons to fold")
+        }
+        guard compiled.grid == folder.modelGrid else {
+            throw InstrumentError.invalidInput(what: "fakeit", problem: "the model was compiled for a \(compiled.grid.count)-bin grid (\(compiled.grid.range.lowerBound)–\(compiled.grid.range.upperBound) keV); \(folder.instrument)'s model grid has \(folder.modelBinCount) bins (\(folder.modelGrid.range.lowerBound)–\(folder.modelGrid.range.upperBound) keV)")
+        }
+        let flux = try compiled.evaluate(values)
         let source = try folder.expectedCounts(photonFlux: flux, exposure: exposure)
         var background: BackgroundCounts?
         if options.background {

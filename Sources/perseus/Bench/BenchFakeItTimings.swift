@@ -145,9 +145,20 @@ struct FakeItPerseusTimings {
                 add(result.counts, to: &simulateTotals)
             }
         }
+        // The same one call with the model compiled once for the grid (the loop form of the API).
+        var compiledTotals = [Double](repeating: 0, count: channels)
+        try timed("fakeit_simulate_compiled", "per spectrum: FakeIt.simulate(compiled:) (model prepared once; evaluates, folds, draws; allocates)") {
+            compiledTotals = [Double](repeating: 0, count: channels)
+            for s in 0..<spectra {
+                let result = try FakeIt.simulate(compiled: compiled, values: values, folder: folder, exposure: exposure,
+                                                 options: FakeIt.Options(seed: seed, index: UInt64(s)))
+                add(result.counts, to: &compiledTotals)
+            }
+        }
         self.paths = paths
         summedCounts = drawTotals
         pathsAgree = drawTotals == foldEachTotals && drawTotals == simulateTotals && drawTotals == twoThreadTotals
+            && drawTotals == compiledTotals
     }
 
     static func cpuSeconds(_ clock: clockid_t) -> Double {
