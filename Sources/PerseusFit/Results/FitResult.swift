@@ -13,6 +13,12 @@ public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
     case singularCurvature
     /// Levenberg–Marquardt alone did not converge; the result came from a fallback.
     case usedFallback(FitMethod)
+    /// The fit met XSPEC's convergence test (the statistic changed by less than the critical
+    /// delta per iteration) at a point where the statistic is not smooth — e.g. a temperature at
+    /// one of apec's tabulated values, between which spectra are interpolated linearly — so the
+    /// quadratic model behind the stricter test does not hold. The minimum is approximate (to
+    /// about the critical delta in the statistic) and curvature errors are indicative.
+    case nonSmoothMinimum
 
     public var description: String {
         switch self {
@@ -24,6 +30,8 @@ public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
             return "the curvature matrix is singular (degenerate parameters); no curvature errors"
         case let .usedFallback(method):
             return "Levenberg–Marquardt stalled; converged with \(method)"
+        case .nonSmoothMinimum:
+            return "the statistic is not smooth at the best fit (e.g. kT at a tabulated apec temperature): converged by XSPEC's test only; the minimum and curvature errors are approximate"
         }
     }
 }
