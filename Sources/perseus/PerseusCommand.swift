@@ -15,6 +15,7 @@ struct PerseusCommand: ParsableCommand {
             MergeCommand.self,
             ScenariosCommand.self,
             IonizationCommand.self,
+            FitCommand.self,
         ]
     )
 }

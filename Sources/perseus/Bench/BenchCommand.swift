@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
             BenchRMFCommand.self,
             BenchIonizationCommand.self,
             BenchApecCommand.self,
-            BenchFitEngineCommand.self,
+            BenchFitCommand.self,
         ]
     )
 }
