@@ -99,6 +99,7 @@ let package = Package(
         .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics", "PerseusTestSupport"]),
         .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural", "PerseusTestSupport"]),
         .testTarget(name: "PerseusInstrumentsTests", dependencies: ["PerseusInstruments", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusCLITests", dependencies: ["perseus", "PerseusTestSupport"]),
         .testTarget(name: "PerseusFitTests", dependencies: ["PerseusFit", "PerseusTestSupport"]),
     ]
 )

@@ -39,9 +39,10 @@ extension FitCommand {
             grouping: grouping.description, abundanceTable: model.context.abundanceTable, source: path, response: responseText,
             exposure: metadata.exposure, seed: seed, deltaStatistic: errors ? confidence : nil)
 
-        let bar = ProgressBar(total: rowRange.count, label: "fitting", enabled: isatty(STDERR_FILENO) == 1)
+        let bar = ProgressBar(label: "fitting")
+        let total = rowRange.count
         let started = Date()
-        let table = try plan.run(rows: rowRange, fitter: fitter, description: description, progress: { bar.update($0) })
+        let table = try plan.run(rows: rowRange, fitter: fitter, description: description, progress: { bar.update(done: $0, total: total) })
         bar.finish()
         let seconds = Date().timeIntervalSince(started)
         try FitResultsFile.write(table, to: outPath, overwrite: overwrite)

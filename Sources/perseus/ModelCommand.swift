@@ -22,12 +22,14 @@ struct ModelCommand: ParsableCommand {
         --set "apec_2.kT=2*apec_1.kT".
 
         --atomdb DIR (or XSPEC's ATOMDB environment variable) names a directory with the full \
-        AtomDB FITS tables; it is passed to the AtomDB components (apec, vapec, nei), which \
-        otherwise use the tables embedded in Perseus.
+        AtomDB FITS tables; it is passed to the AtomDB components (apec, vapec, nei, vnei), which \
+        otherwise use the tables embedded in Perseus. --thermal-broadening broadens their lines \
+        by the ions' thermal motion (off by default, as in XSPEC).
 
         Examples:
           perseus model "tbabs*powerlaw" --set tbabs.nH=0.1 --set PhoIndex=2 --grid 0.5:10:0.5
           perseus model "tbabs*(apec+apec)" --set apec_1.kT=2 --set apec_2.kT=6 --grid 3:80:0.04 --json
+          perseus model "tbabs*nei" --set nH=0.138 --set kT=5 --set Tau=1e11 --grid 1.8:9:0.001
         """)
 
     @Argument(help: "Model expression in XSPEC syntax, e.g. \"tbabs*(apec + powerlaw)\".")
@@ -49,6 +51,10 @@ struct ModelCommand: ParsableCommand {
             help: "Absorption below 0.1 keV, where the cross-section tables end: reject (error) or hold (keep the 0.1 keV cross section).")
     var lowEnergyAbsorption: LowEnergyAbsorptionRule = .reject
 
+    @Flag(name: .customLong("thermal-broadening"),
+          help: "Broaden the lines of apec, vapec, nei and vnei thermally (XSPEC's xset APECTHERMAL yes; bapec/bvapec always do).")
+    var thermalBroadening = false
+
     @Flag(help: "Print comma-separated values with a header line.")
     var csv = false
 
@@ -63,7 +69,8 @@ struct ModelCommand: ParsableCommand {
         let energyGrid = try Self.parseGrid(grid)
         let context = ModelContext(abundanceTable: abund,
                                    atomDBDirectory: atomDB ?? ProcessInfo.processInfo.environment["ATOMDB"],
-                                   lowEnergyAbsorption: lowEnergyAbsorption)
+                                   lowEnergyAbsorption: lowEnergyAbsorption,
+                                   thermalBroadening: thermalBroadening)
         var model: Model
         do {
             model = try Model(expression, context: context)

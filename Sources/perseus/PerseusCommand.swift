@@ -12,8 +12,11 @@ struct PerseusCommand: ParsableCommand {
             BenchCommand.self,
             ModelCommand.self,
             InspectCommand.self,
+            InstrumentsCommand.self,
+            FakeItCommand.self,
             MergeCommand.self,
             ScenariosCommand.self,
+            SimulateCommand.self,
             IonizationCommand.self,
             FitCommand.self,
         ]

@@ -44,7 +44,7 @@ import PerseusTestSupport
         for (column, name) in header.enumerated() {
             let table = try AbundanceTable.named(name)
             for z in 1...30 {
-                #expect(rows[z][0] == Substring(PeriodicTable.symbols[z - 1]))
+                #expect(rows[z][0] == Substring(ChemicalElement.symbols[z - 1]))
                 #expect(table[z] == Double(rows[z][column + 1])!, "\(name) Z=\(z)")
             }
         }

@@ -15,6 +15,7 @@ typedef struct {
 /* SwiftPM uses this header as the module's umbrella header (it is named after the module), so
    each table's header must be included here to be visible from Swift. */
 #include "PerseusAbsorptionData.h"
+#include "PerseusResponseData.h"
 #include "PerseusIonizationData.h"
 #include "PerseusScenarioData.h"
 #include "PerseusAtomDB.h"

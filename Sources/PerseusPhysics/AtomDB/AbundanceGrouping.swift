@@ -15,7 +15,7 @@ public struct AbundanceGrouping: Sendable, Equatable {
     public let groupCount: Int
 
     public init(groupOfElement: [Int], elementFactor: [Double]) {
-        precondition(groupOfElement.count == PeriodicTable.count && elementFactor.count == PeriodicTable.count,
+        precondition(groupOfElement.count == ChemicalElement.maximumAtomicNumber && elementFactor.count == ChemicalElement.maximumAtomicNumber,
                      "one group and one factor per element H … Zn")
         self.groupOfElement = groupOfElement
         self.elementFactor = elementFactor

@@ -1,17 +1,26 @@
 extension Apec {
     /// The component as a model expression builds it: the abundance table named in the context
-    /// (XSPEC's `abund`), and the full AtomDB tables when the context names a directory
+    /// (XSPEC's `abund`), thermal line broadening if the context asks for it (XSPEC's
+    /// `APECTHERMAL`), and the full AtomDB tables when the context names a directory
     /// (`--atomdb DIR` or `ATOMDB`), else the embedded compact table.
     /// - Throws: `AbundanceTableError` for an unknown table name; `AtomDBError` when the
     ///   directory holds no APEC tables or they cannot be read.
     public init(_ variant: Variant, context: ModelContext) throws {
         let abundances = try AbundanceTable.named(context.abundanceTable)
-        var table: EmissivityTable?
-        if let directory = context.atomDBDirectory, !directory.isEmpty {
-            let files = try AtomDBFiles.locate(in: directory, source: "the AtomDB directory \(directory)")
-            table = try EmissivityTable.read(files)
-        }
-        try self.init(variant, table: table, abundanceTable: abundances)
+        let table = try EmissivityTable.forContext(context)
+        let options = ApecOptions(broadening: LineBroadening(thermal: context.thermalBroadening))
+        try self.init(variant, table: table, abundanceTable: abundances, options: options)
+    }
+}
+
+extension EmissivityTable {
+    /// The full AtomDB tables of the context's directory (`--atomdb DIR` or `ATOMDB`), or nil for
+    /// the embedded compact table.
+    /// - Throws: `AtomDBError` when the directory holds no APEC tables or they cannot be read.
+    static func forContext(_ context: ModelContext) throws(AtomDBError) -> EmissivityTable? {
+        guard let directory = context.atomDBDirectory, !directory.isEmpty else { return nil }
+        let files = try AtomDBFiles.locate(in: directory, source: "the AtomDB directory \(directory)")
+        return try EmissivityTable.read(files)
     }
 }
 

@@ -66,10 +66,10 @@ public struct Apec: SpectralComponent {
         let data: EmissivityTable
         if let table { data = table } else { data = try EmissivityTable.embedded() }
         let ratio = abundanceTable.ratioToAngr
-        var group = [Int](repeating: 0, count: PeriodicTable.count)
+        var group = [Int](repeating: 0, count: ChemicalElement.maximumAtomicNumber)
         var factor = ratio
         let variable = (variant == .apec || variant == .bapec) ? Apec.apecMetals : Apec.vapecElements
-        for z in 1...PeriodicTable.count where z > 2 && !Apec.vapecElements.contains(z) {
+        for z in 1...ChemicalElement.maximumAtomicNumber where z > 2 && !Apec.vapecElements.contains(z) {
             factor[z - 1] *= options.traceAbundance
         }
         switch variant {
@@ -96,7 +96,7 @@ public struct Apec: SpectralComponent {
         case .vapec, .bvapec:
             list.append(ParameterInfo(name: "kT", unit: "keV", defaultValue: 6.5, hardMin: 0.0808, hardMax: 68.447))
             for z in Apec.vapecElements {
-                list.append(ParameterInfo(name: PeriodicTable.symbols[z - 1], defaultValue: 1, hardMin: 0, hardMax: 1000,
+                list.append(ParameterInfo(name: ChemicalElement.symbols[z - 1], defaultValue: 1, hardMin: 0, hardMax: 1000,
                                           frozenByDefault: true))
             }
         }

@@ -5,7 +5,7 @@ import Foundation
 /// Each line at energy E gets σ = E · √(kT / (A m_u c²) + (v / c)²) in the source frame, where
 /// kT is the tabulated temperature of the record the line comes from (XSPEC uses the two
 /// bracketing records' temperatures, not the requested kT), A the element's atomic weight
-/// (`PeriodicTable.atomicMass`) and v the velocity dispersion (Gaussian σ, km/s). Thermal
+/// (`ChemicalElement.atomicMasses`) and v the velocity dispersion (Gaussian σ, km/s). Thermal
 /// broadening is off by default (XSPEC's `APECTHERMAL` default); the b-variants (`bapec`,
 /// `bvapec`) always broaden thermally and add their `Velocity` parameter. The pseudo-continuum is
 /// not broadened (XSPEC's `APECBROADPSEUDO` default). Each Gaussian is integrated exactly over
@@ -41,7 +41,7 @@ public struct LineBroadening: Sendable, Equatable {
         var variance = v * v
         if thermal {
             let kT = kelvin / LineBroadening.kelvinPerKeV
-            variance += kT / (PeriodicTable.atomicMass[atomicNumber - 1] * LineBroadening.atomicMassEnergy)
+            variance += kT / (ChemicalElement.atomicMasses[atomicNumber - 1] * LineBroadening.atomicMassEnergy)
         }
         return variance.squareRoot()
     }

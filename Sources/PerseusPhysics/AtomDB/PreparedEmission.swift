@@ -55,10 +55,10 @@ public struct PreparedEmission: Sendable {
         let s = 1 + redshift
         addSmooth(terms, groupMultipliers: groupMultipliers, s: s, out: out)
         let grouping = emission.grouping
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: PeriodicTable.count) { scratch in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: ChemicalElement.maximumAtomicNumber) { scratch in
             let elementWeight = scratch.baseAddress!
             for term in terms where term.weight != 0 {
-                for z in 0..<PeriodicTable.count {
+                for z in 0..<ChemicalElement.maximumAtomicNumber {
                     elementWeight[z] = term.weight * groupMultipliers[grouping.groupOfElement[z]] * grouping.elementFactor[z]
                 }
                 let record = emission.table.records[term.record]
@@ -187,8 +187,8 @@ public struct PreparedEmission: Sendable {
                                    broadening: LineBroadening, ionFactors: UnsafeBufferPointer<Double>?,
                                    out: UnsafeMutablePointer<Double>) {
         let lines = record.lines
-        var relative = [Double](repeating: 0, count: PeriodicTable.count)
-        for z in 1...PeriodicTable.count {
+        var relative = [Double](repeating: 0, count: ChemicalElement.maximumAtomicNumber)
+        for z in 1...ChemicalElement.maximumAtomicNumber {
             relative[z - 1] = broadening.relativeWidth(atomicNumber: z, kelvin: record.electronTemperature)
         }
         let widest = relative.max() ?? 0

@@ -16,16 +16,23 @@ public struct ModelContext: Sendable {
     public var atomDBDirectory: String?
     /// What absorption components do with energies below their tables' 0.1 keV.
     public var lowEnergyAbsorption: LowEnergyAbsorptionRule
+    /// Whether the lines of `apec`, `vapec`, `nei` and `vnei` are thermally broadened (XSPEC's
+    /// `xset APECTHERMAL yes`; default false, XSPEC's default). Each line then has a Gaussian
+    /// σ = E √(kT / A m_u c²) at its record's temperature (`LineBroadening`). `bapec`/`bvapec`
+    /// always broaden thermally, whatever this says.
+    public var thermalBroadening: Bool
     /// The components that expressions may name.
     public var registry: ComponentRegistry
 
     public init(abundanceTable: String = "angr",
                 atomDBDirectory: String? = nil,
                 lowEnergyAbsorption: LowEnergyAbsorptionRule = .reject,
+                thermalBroadening: Bool = false,
                 registry: ComponentRegistry = .standard) {
         self.abundanceTable = abundanceTable.lowercased()
         self.atomDBDirectory = atomDBDirectory
         self.lowEnergyAbsorption = lowEnergyAbsorption
+        self.thermalBroadening = thermalBroadening
         self.registry = registry
     }
 }

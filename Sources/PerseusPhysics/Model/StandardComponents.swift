@@ -29,6 +29,7 @@ extension ComponentRegistry {
     public static let standard: ComponentRegistry = {
         var registry = builtIn
         registry.registerAtomDBComponents()
+        registry.registerNEIComponents()
         return registry
     }()
 }

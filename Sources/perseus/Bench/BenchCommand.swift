@@ -9,10 +9,10 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchPoissonCommand.self,
             BenchDatasetWriteCommand.self,
-            BenchModelCommand.self,
+            BenchModelsCommand.self,
             BenchRMFCommand.self,
+            BenchFoldCommand.self,
             BenchIonizationCommand.self,
-            BenchApecCommand.self,
             BenchFitCommand.self,
         ]
     )

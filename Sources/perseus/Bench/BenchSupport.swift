@@ -24,6 +24,27 @@ enum BenchSupport {
         return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
 
+    /// Monotonic wall-clock time [s] from an arbitrary origin.
+    static func wallSeconds() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
+    }
+
+    /// CPU time consumed by the calling thread [s] (CLOCK_THREAD_CPUTIME_ID): unlike wall-clock
+    /// time, barely affected by other processes competing for the cores.
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + 1e-9 * Double(t.tv_nsec)
+    }
+
+    /// The median of `values` (the mean of the two middle ones for an even count; NaN if empty).
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid])
+    }
+
     /// The fastest of `repeats` timings of `body` [s].
     static func best(of repeats: Int, _ body: () throws -> Void) rethrows -> Double {
         var best = Double.infinity

@@ -1,8 +1,10 @@
 import Foundation
 
-/// A chemical element from hydrogen (Z = 1) to zinc (Z = 30): the elements that AtomDB's apec
-/// and XSPEC's `vvapec`/`vvnei` models carry and for which Perseus has ionisation and
-/// recombination rates.
+/// A chemical element from hydrogen (Z = 1) to zinc (Z = 30): the elements that XSPEC's abundance
+/// tables, AtomDB's apec tables and XSPEC's `vvapec`/`vvnei` models carry and for which Perseus
+/// has ionisation and recombination rates. The one place Perseus keeps facts about elements:
+/// symbols, names and atomic weights (arrays indexed Z − 1 for the hot loops, and per-element
+/// properties).
 public struct ChemicalElement: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Atomic number Z (1 … 30).
     public let atomicNumber: Int
@@ -46,6 +48,8 @@ public struct ChemicalElement: Sendable, Hashable, Comparable, CustomStringConve
     public var symbol: String { Self.symbols[atomicNumber - 1] }
     /// The English name, lower case, e.g. `iron`.
     public var name: String { Self.names[atomicNumber - 1] }
+    /// Standard atomic weight [u] (see `atomicMasses`).
+    public var atomicMass: Double { Self.atomicMasses[atomicNumber - 1] }
     /// Number of ionisation stages including the bare nucleus: Z + 1.
     public var stageCount: Int { atomicNumber + 1 }
 
@@ -53,12 +57,23 @@ public struct ChemicalElement: Sendable, Hashable, Comparable, CustomStringConve
 
     public static func < (a: ChemicalElement, b: ChemicalElement) -> Bool { a.atomicNumber < b.atomicNumber }
 
-    static let symbols = ["H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P",
+    /// Chemical symbols, index Z − 1.
+    public static let symbols = ["H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P",
                           "S", "Cl", "Ar", "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn"]
-    static let names = ["hydrogen", "helium", "lithium", "beryllium", "boron", "carbon", "nitrogen", "oxygen",
+    /// English names, lower case, index Z − 1.
+    public static let names = ["hydrogen", "helium", "lithium", "beryllium", "boron", "carbon", "nitrogen", "oxygen",
                         "fluorine", "neon", "sodium", "magnesium", "aluminium", "silicon", "phosphorus", "sulfur",
                         "chlorine", "argon", "potassium", "calcium", "scandium", "titanium", "vanadium",
                         "chromium", "manganese", "iron", "cobalt", "nickel", "copper", "zinc"]
+
+    /// Standard atomic weights [u], index Z − 1, used for thermal line broadening. These are the
+    /// values XSPEC's AtomDB code uses, except Cu, where XSPEC's table has 63.456 (a transposition
+    /// of the standard 63.546 used here; Cu lines are negligible in practice).
+    public static let atomicMasses: [Double] = [
+        1.00794, 4.002602, 6.941, 9.012182, 10.811, 12.0107, 14.0067, 15.9994, 18.9984032, 20.1797,
+        22.989770, 24.3050, 26.981538, 28.0855, 30.973761, 32.065, 35.4527, 39.948, 39.0983, 40.078,
+        44.955910, 47.867, 50.9415, 51.9961, 54.938049, 55.845, 58.933200, 58.6934, 63.546, 65.39,
+    ]
 }
 
 public extension ChemicalElement {
