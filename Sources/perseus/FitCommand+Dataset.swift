@@ -11,29 +11,22 @@ extension FitCommand {
             throw FitCommandError.unsupportedDataset(path: path, reason: "holds \(reader.kind.rawValue); perseus fit needs spectra")
         }
         let metadata = reader.metadata
-        try checkScenarioBackground(metadata.scenario, path: path)
-        guard let rmf else {
-            throw FitCommandError.unsupportedDataset(
-                path: path, reason: "give the response with --rmf (and --arf): the dataset's instrument '\(metadata.instrument)' cannot be looked up "
-                    + "in this build (no instrument registry yet)")
-        }
-        let arfPath = arf?.lowercased() == "none" ? nil : arf
-        let response = try ResponsePair.read(matrix: rmf, ancillary: arfPath)
         guard metadata.exposure > 0, metadata.exposure.isFinite else {
             throw FitCommandError.unsupportedDataset(path: path, reason: "its exposure attribute is \(metadata.exposure) s; expected > 0")
         }
         let model = try self.model.model(expression)
+        let setup = try datasetResponse(metadata: metadata, path: path, context: model.context)
         let fixes = try truthFixes.map { try truthFix($0, model: model, reader: reader) }
         let grouping: Grouping = groupMin.map { .minimumCounts($0) } ?? .none
         let statisticChoice = try FitStatistic(parsing: statistic)
         let selection = try bandSelection
-        let plan = try DatasetFit(reader: reader, model: model, response: response, exposure: metadata.exposure, band: selection,
-                                  grouping: grouping, statistic: statisticChoice, truthFixes: fixes)
+        let plan = try DatasetFit(reader: reader, model: model, response: setup.response, exposure: metadata.exposure, band: selection,
+                                  grouping: grouping, statistic: statisticChoice, truthFixes: fixes, backgroundCounts: setup.background)
         let rowRange = try selectedRows(count: reader.sampleCount)
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let fitter = BatchFitter(options: fitOptions, threads: threadCount,
                                  intervals: errors ? ConfidenceIntervalOptions(deltaStatistic: confidence) : nil)
-        let responseText = URL(fileURLWithPath: rmf).lastPathComponent + (arfPath.map { " + " + URL(fileURLWithPath: $0).lastPathComponent } ?? "")
+        let responseText = setup.description
         let description = FitResultsTable.Description(
             expression: model.expression.description, statistic: statisticChoice.description, band: band ?? "all dataset channels",
             grouping: grouping.description, abundanceTable: model.context.abundanceTable, source: path, response: responseText,
@@ -93,21 +86,53 @@ extension FitCommand {
         return DatasetFit.TruthFix(parameter: index, columns: columns)
     }
 
-    /// Refuses a dataset whose spectra include an instrument background that this fit cannot
-    /// model (the scenario stored in the dataset says so).
-    func checkScenarioBackground(_ text: String, path: String) throws {
-        guard !text.isEmpty else { return }
-        let scenario: Scenario
-        do {
-            scenario = try ScenarioParser.parse(text, origin: "\(path) (scenario attribute)")
-        } catch {
-            CommandLineOutput.warn("\(path): could not read the scenario stored in the dataset (\(error)); assuming its spectra have no background")
-            return
+    /// The response on the dataset's channels and the background its spectra include.
+    ///
+    /// The dataset's scenario (stored in it) names the instrument, band and background: the
+    /// instrument comes from the registry (built-in or --instrument-file; --rmf/--arf override
+    /// its response), its folder for the scenario's band and binning gives the response on the
+    /// dataset's channels, and the scenario's background, if any, is computed the way the
+    /// simulation added it and enters the fit as a fixed component. Without a usable scenario or
+    /// instrument, --rmf (and --arf) are read as they are, and the dataset must be without
+    /// background.
+    func datasetResponse(metadata: DatasetMetadata, path: String,
+                         context: ModelContext) throws -> (response: ResponsePair, background: [Double]?, description: String) {
+        var scenario: Scenario?
+        if !metadata.scenario.isEmpty {
+            do {
+                scenario = try ScenarioParser.parse(metadata.scenario, origin: "\(path) (scenario attribute)")
+            } catch {
+                CommandLineOutput.warn("\(path): could not read the scenario stored in the dataset (\(error))")
+            }
         }
-        if scenario.background != .none {
+        let registry = try instruments.registry()
+        let name = scenario?.instrument ?? metadata.instrument
+        let known = registry.definitions[name] != nil || name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+        if known {
+            let instrument = try registry.instrument(name, rmf: rmf ?? scenario?.responseOverride?.rmf, arf: arf ?? scenario?.responseOverride?.arf,
+                                                     band: scenario?.band)
+            let folder: ResponseFolder
+            var background: BackgroundCounts?
+            if let scenario {
+                (folder, background) = try instrument.prepare(for: scenario, exposure: metadata.exposure, context: context)
+            } else {
+                folder = try instrument.folder(context: context)
+            }
+            let response = try ResponsePair(matrix: folder.responseMatrix(), ancillary: folder.ancillaryResponse())
+            var text = "\(instrument.name): \(instrument.responseDescription), channels \(folder.channels.band.lowerBound)–\(folder.channels.band.upperBound) keV"
+            if let background { text += " + instrument background (\(background.components.map(\.name).joined(separator: ", ")), fixed)" }
+            return (response, background?.total, text)
+        }
+        guard let rmf else {
+            throw FitCommandError.unsupportedDataset(path: path, reason: "its instrument '\(name)' is not in the registry; give --instrument-file or --rmf (and --arf)")
+        }
+        if let scenario, scenario.background != .none {
             throw FitCommandError.unsupportedDataset(
-                path: path, reason: "its spectra include the instrument background (the scenario sets background); fitting them needs "
-                    + "that background model, which comes with the instrument registry (not in this build)")
+                path: path, reason: "its spectra include the background of instrument '\(name)', which is not in the registry; give its instrument file (--instrument-file)")
         }
+        let arfPath = arf?.lowercased() == "none" ? nil : arf
+        let response = try ResponsePair.read(matrix: rmf, ancillary: arfPath)
+        let text = URL(fileURLWithPath: rmf).lastPathComponent + (arfPath.map { " + " + URL(fileURLWithPath: $0).lastPathComponent } ?? "")
+        return (response, nil, text)
     }
 }

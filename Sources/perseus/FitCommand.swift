@@ -29,8 +29,10 @@ struct FitCommand: ParsableCommand {
 
         A dataset (docs/dataset-schema.md) is fitted sample by sample on --threads threads; the \
         best-fit values, errors, statistic and status of every sample go to --out \
-        (docs/fit-results.md). Failed fits are rows with a failure status and NaN values. Its \
-        response is --rmf/--arf (the dataset's channels must be that response's channels). \
+        (docs/fit-results.md). Failed fits are rows with a failure status and NaN values. The \
+        response is that of the scenario stored in the dataset: its instrument (built-in or \
+        --instrument-file; --rmf/--arf override the response), band and binning; an instrument \
+        background the scenario added is part of the model as a fixed component. \
         --fix-to-truth freezes a parameter at each sample's true value from the dataset's truth \
         columns (e.g. a known redshift).
 
@@ -38,8 +40,8 @@ struct FitCommand: ParsableCommand {
           perseus fit src.pha "tbabs*apec" --thaw apec.Abundanc --band 0.5:7 --errors
           perseus fit src.pha "tbabs*(apec+apec)" --set tbabs.nH=0.00858 --freeze tbabs.nH \\
               --link apec_2.Abundanc=apec_1.Abundanc --thaw apec_1.Abundanc --band 3:79 --group-min 20 --json
-          perseus fit --dataset lin2024.h5 "tbabs*apec" --rmf fpma.rmf --arf fpma.arf --set tbabs.nH=0.00858 \\
-              --freeze tbabs.nH --thaw apec.Abundanc --fix-to-truth "apec.Redshift=apec_1.Redshift|apec.Redshift" --out fits.h5
+          perseus fit --dataset lin2024.h5 "tbabs*apec" --set tbabs.nH=0.00858 --freeze tbabs.nH --thaw apec.Abundanc \\
+              --fix-to-truth "apec.Redshift=apec_1.Redshift|apec.Redshift" --out fits.h5
         """)
 
     @Argument(help: ArgumentHelp("SPECTRUM.pha and the model expression (with --dataset: the expression only).",
@@ -48,6 +50,9 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup(title: "Model")
     var model: FitModelOptions
+
+    @OptionGroup(title: "Instruments (--dataset)")
+    var instruments: InstrumentOptions
 
     // MARK: Data
     @Option(help: ArgumentHelp("Response matrix (RMF or RSP), instead of the spectrum's RESPFILE.", valueName: "PATH"))

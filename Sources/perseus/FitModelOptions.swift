@@ -31,9 +31,13 @@ struct FitModelOptions: ParsableArguments {
             help: "Absorption below 0.1 keV, where the cross-section tables end: reject (error) or hold (keep the 0.1 keV cross section).")
     var lowEnergyAbsorption: LowEnergyAbsorptionRule = .reject
 
+    @Flag(name: .customLong("thermal-broadening"),
+          help: "Broaden the lines of apec, vapec, nei and vnei thermally (XSPEC's xset APECTHERMAL yes). Makes the statistic smooth in Redshift, which unbroadened lines (binned as delta functions) make a step function.")
+    var thermalBroadening = false
+
     var context: ModelContext {
         ModelContext(abundanceTable: abund, atomDBDirectory: atomDB ?? ProcessInfo.processInfo.environment["ATOMDB"],
-                     lowEnergyAbsorption: lowEnergyAbsorption)
+                     lowEnergyAbsorption: lowEnergyAbsorption, thermalBroadening: thermalBroadening)
     }
 
     /// The model of `expression` with the options applied in the order: values and links

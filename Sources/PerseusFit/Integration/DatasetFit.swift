@@ -39,11 +39,15 @@ public struct DatasetFit: Sendable {
     ///   - response: a response whose channels include the dataset's (see ``ChannelPlacement``).
     ///   - exposure: exposure of every sample [s] (the dataset's `exposure` attribute).
     ///   - band: the channels to fit (within the dataset's channels).
+    ///   - backgroundCounts: expected background counts per response channel that are part of
+    ///     every sample (e.g. the instrument background a simulation added), added to the model
+    ///     as a fixed component.
     /// - Throws: ``FitError`` when the dataset is not spectra, its channels do not fit the
     ///   response, the band leaves no channel, or the model cannot be prepared on the response
     ///   grid; ``ModelPreparationError`` from the model.
     public init(reader: DatasetReader, model: Model, response: ResponsePair, exposure: Double, band: BandSelection = .all,
-                grouping: Grouping = .none, statistic: FitStatistic = .cstat, truthFixes: [TruthFix] = []) throws {
+                grouping: Grouping = .none, statistic: FitStatistic = .cstat, truthFixes: [TruthFix] = [],
+                backgroundCounts: [Double]? = nil) throws {
         guard let channels = reader.channels else {
             throw FitError.incompatibleResponse(reason: "\(reader.path) holds \(reader.kind.rawValue), not spectra")
         }
@@ -67,7 +71,8 @@ public struct DatasetFit: Sendable {
         self.statistic = statistic
         self.truthFixes = truthFixes
         let compiled = try model.compiled(for: response.matrix.energies)
-        prototype = try ResponseCountsModel(model: compiled, response: response, exposure: exposure, channels: first..<(last + 1))
+        prototype = try ResponseCountsModel(model: compiled, response: response, exposure: exposure, channels: first..<(last + 1),
+                                            backgroundCounts: backgroundCounts)
     }
 
     /// The problem of one sample: `counts` (one per dataset channel), `truth` (one per truth

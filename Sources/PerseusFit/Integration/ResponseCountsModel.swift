@@ -125,6 +125,9 @@ public struct ResponseCountsModel: CountsModel, Sendable {
 
     public var channelCount: Int { response.matrix.channelCount }
 
+    /// Matrix values one fold multiplies (those reaching the computed channels).
+    public var storedValueCount: Int { layout.storedCount }
+
     public var computedChannels: Range<Int>? {
         layout.channels.count == channelCount ? nil : layout.channels
     }
