@@ -33,6 +33,10 @@ struct ChannelMajorResponse: Sendable {
     let runStarts: [Int32]
     let runs: [Run]
     let values: [Float]
+    #if DEBUG
+    /// The values in double precision (debug builds: saves a non-inlined conversion per product).
+    let doubleValues: [Double]
+    #endif
 
     /// Re-lays `matrix` for the channels in `channels` (clamped to the matrix's channels).
     init(matrix: ResponseMatrix, channels requested: Range<Int>? = nil) {
@@ -88,6 +92,9 @@ struct ChannelMajorResponse: Sendable {
         self.runStarts = runStarts
         self.runs = runs
         self.values = values
+        #if DEBUG
+        doubleValues = values.map { Double($0) }
+        #endif
     }
 
     /// Consecutive products summed in float32 before the partial sum is added in double.
@@ -99,6 +106,14 @@ struct ChannelMajorResponse: Sendable {
     /// Folds `photons` (one per energy row) into `counts` for the computed channels; the other
     /// channels of `counts` are not written. Double precision throughout.
     func fold(_ photons: UnsafePointer<Double>, into counts: UnsafeMutablePointer<Double>) {
+        #if DEBUG
+        foldPlain(photons, into: counts, lanes: 1, stride: 0)
+        #else
+        foldVector(photons, into: counts)
+        #endif
+    }
+
+    private func foldVector(_ photons: UnsafePointer<Double>, into counts: UnsafeMutablePointer<Double>) {
         typealias D = SIMD4<Double>
         runStarts.withUnsafeBufferPointer { starts in
             runs.withUnsafeBufferPointer { runs in
@@ -161,11 +176,15 @@ struct ChannelMajorResponse: Sendable {
     /// once for all the vectors, which is what counts when the matrix does not fit in the cache.
     func foldDeltas(_ deltas: UnsafePointer<Float>, lanes: Int, into counts: UnsafeMutablePointer<Double>) {
         precondition(lanes == 4 || lanes == 8, "4 or 8 lanes")
+        #if DEBUG
+        foldPlain(deltas, into: counts, lanes: lanes, stride: energyCount)
+        #else
         if lanes == 4 {
             foldDeltas4(deltas, into: counts)
         } else {
             foldDeltas8(deltas, into: counts)
         }
+        #endif
     }
 
     private func foldDeltas4(_ deltas: UnsafePointer<Float>, into counts: UnsafeMutablePointer<Double>) {
@@ -269,6 +288,70 @@ struct ChannelMajorResponse: Sendable {
             }
         }
     }
+
+    // The same folds as plain scalar loops in double precision, for debug builds: without
+    // optimisation Swift's SIMD types go through generic code and are ~100× slower than these
+    // loops. Results agree with the vector kernels to rounding. Vector j of `lanes` starts at
+    // `input + j·stride`; the result of vector j in channel c goes to `counts[c·lanes + j]`.
+    #if DEBUG
+    func foldPlain(_ input: UnsafePointer<Double>, into counts: UnsafeMutablePointer<Double>, lanes: Int, stride: Int) {
+        runStarts.withUnsafeBufferPointer { starts in self.runs.withUnsafeBufferPointer { runs in doubleValues.withUnsafeBufferPointer { doubles in
+            let values = doubles.baseAddress
+            var i = 0
+            while i < channels.count {
+                let out = counts + (channels.lowerBound &+ i) &* lanes
+                var j = 0
+                while j < lanes { out[j] = 0; j &+= 1 }
+                var r = Int(starts[i])
+                let end = Int(starts[i &+ 1])
+                while r < end {
+                    let run = runs[r]
+                    let v = values! + Int(run.offset)
+                    let count = Int(run.count)
+                    j = 0
+                    while j < lanes {
+                        let p = input + (j &* stride &+ Int(run.row))
+                        var total = 0.0, k = 0
+                        while k < count { total += v[k] * p[k]; k &+= 1 }
+                        out[j] += total
+                        j &+= 1
+                    }
+                    r &+= 1
+                }
+                i &+= 1
+            }
+        } } }
+    }
+
+    func foldPlain(_ input: UnsafePointer<Float>, into counts: UnsafeMutablePointer<Double>, lanes: Int, stride: Int) {
+        runStarts.withUnsafeBufferPointer { starts in self.runs.withUnsafeBufferPointer { runs in doubleValues.withUnsafeBufferPointer { doubles in
+            let values = doubles.baseAddress
+            var i = 0
+            while i < channels.count {
+                let out = counts + (channels.lowerBound &+ i) &* lanes
+                var j = 0
+                while j < lanes { out[j] = 0; j &+= 1 }
+                var r = Int(starts[i])
+                let end = Int(starts[i &+ 1])
+                while r < end {
+                    let run = runs[r]
+                    let v = values! + Int(run.offset)
+                    let count = Int(run.count)
+                    j = 0
+                    while j < lanes {
+                        let p = input + (j &* stride &+ Int(run.row))
+                        var total = 0.0, k = 0
+                        while k < count { total += v[k] * Double(p[k]); k &+= 1 }
+                        out[j] += total
+                        j &+= 1
+                    }
+                    r &+= 1
+                }
+                i &+= 1
+            }
+        } } }
+    }
+    #endif
 
     /// The run starts, runs and value base address, for the kernels (the matrix is never empty
     /// when a kernel runs: an empty channel range has no channels to loop over).
