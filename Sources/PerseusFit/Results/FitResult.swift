@@ -16,8 +16,10 @@ public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
     /// The fit met XSPEC's convergence test (the statistic changed by less than the critical
     /// delta per iteration) at a point where the statistic is not smooth — e.g. a temperature at
     /// one of apec's tabulated values, between which spectra are interpolated linearly — so the
-    /// quadratic model behind the stricter test does not hold. The minimum is approximate (to
-    /// about the critical delta in the statistic) and curvature errors are indicative.
+    /// quadratic model behind the stricter test does not hold. The minimum is approximate: near a
+    /// kink the statistic can creep down by less than the critical delta per iteration for a while,
+    /// so the point returned may lie a few tenths above the true minimum in the statistic (inside
+    /// its Δstat = 1 region); curvature errors are indicative.
     case nonSmoothMinimum
 
     public var description: String {
