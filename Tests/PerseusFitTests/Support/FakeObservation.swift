@@ -63,32 +63,3 @@ struct FakeObservation {
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
-
-/// The `perseus` executable built beside the tests (debug or release), if any.
-enum PerseusExecutable {
-    static var path: String? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let bundle = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [bundle.appendingPathComponent("perseus"), root.appendingPathComponent(".build/debug/perseus")]
-            where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate.path
-        }
-        return nil
-    }
-
-    /// Runs `perseus ARGS…`; returns the exit status, standard output and standard error.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, error)
-    }
-}
