@@ -93,6 +93,8 @@ let package = Package(
         // MARK: Tests (one target per module)
         // PerseusTestSupport locates ../shared/data and runs Python cross-checks; tests only.
         .target(name: "PerseusTestSupport"),
+        .executableTarget(name: "custom-instrument-example", dependencies: ["Perseus"],
+                          path: "Examples/CustomInstrument", exclude: ["microcalorimeter-2ev.yaml"]),
         .testTarget(name: "PerseusCoreTests", dependencies: ["PerseusCore", "PerseusTestSupport"]),
         .testTarget(name: "PerseusHDF5Tests", dependencies: ["PerseusHDF5", "PerseusTestSupport"]),
         .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO", "PerseusTestSupport"]),
