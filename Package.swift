@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "PerseusInstruments", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "PerseusData", "COpenBLAS",
                                                            .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimise),
-        .target(name: "PerseusFit", dependencies: ["PerseusCore", "PerseusIO", "PerseusPhysics", "CGSL", "COpenBLAS"],
+        .target(name: "PerseusFit", dependencies: ["PerseusCore", "PerseusHDF5", "PerseusIO", "PerseusPhysics", "CGSL", "COpenBLAS"],
                 swiftSettings: optimise),
 
         // MARK: Umbrella and command-line tool

@@ -30,6 +30,25 @@ public protocol CountsModel {
     mutating func predict(parameters: UnsafeBufferPointer<Double>, into counts: UnsafeMutableBufferPointer<Double>,
                           reference: UnsafeBufferPointer<Double>, referenceCounts: UnsafeBufferPointer<Double>,
                           changed: UnsafeBufferPointer<Int>) throws
+
+    /// Several points at once, each differing from `reference` only at its own indices: the
+    /// columns of the fitter's finite-difference Jacobian in one call. Point j's parameters are
+    /// `parameters[j·P ..< (j+1)·P]` (P = `reference.count`), its changed indices
+    /// `changed[changedStarts[j] ..< changedStarts[j+1]]`, and its counts go to
+    /// `counts[j·channelCount ..< (j+1)·channelCount]`. A model can share work between the
+    /// points, e.g. fold all of them through the response in one pass over the matrix (which is
+    /// what costs when the matrix does not fit in the cache). The result must equal `count`
+    /// calls of the hinted ``predict(parameters:into:reference:referenceCounts:changed:)``
+    /// to rounding. If it throws, the fitter falls back to one point at a time. The default
+    /// implementation does exactly that.
+    mutating func predict(points count: Int, parameters: UnsafeBufferPointer<Double>, into counts: UnsafeMutableBufferPointer<Double>,
+                          reference: UnsafeBufferPointer<Double>, referenceCounts: UnsafeBufferPointer<Double>,
+                          changed: UnsafeBufferPointer<Int>, changedStarts: UnsafeBufferPointer<Int>) throws
+
+    /// The channels this model computes, when it computes only some (e.g. folding only the
+    /// channels of the noticed band); the others hold unspecified values. nil (the default)
+    /// means every channel. The fitter refuses a spectrum with a fitted channel outside.
+    var computedChannels: Range<Int>? { get }
 }
 
 extension CountsModel {
@@ -38,6 +57,20 @@ extension CountsModel {
                                  changed: UnsafeBufferPointer<Int>) throws {
         try predict(parameters: parameters, into: counts)
     }
+
+    public mutating func predict(points count: Int, parameters: UnsafeBufferPointer<Double>, into counts: UnsafeMutableBufferPointer<Double>,
+                                 reference: UnsafeBufferPointer<Double>, referenceCounts: UnsafeBufferPointer<Double>,
+                                 changed: UnsafeBufferPointer<Int>, changedStarts: UnsafeBufferPointer<Int>) throws {
+        let p = reference.count, c = channelCount
+        for j in 0..<count {
+            try predict(parameters: UnsafeBufferPointer(rebasing: parameters[(j * p)..<((j + 1) * p)]),
+                        into: UnsafeMutableBufferPointer(rebasing: counts[(j * c)..<((j + 1) * c)]),
+                        reference: reference, referenceCounts: referenceCounts,
+                        changed: UnsafeBufferPointer(rebasing: changed[changedStarts[j]..<changedStarts[j + 1]]))
+        }
+    }
+
+    public var computedChannels: Range<Int>? { nil }
 }
 
 /// A ``CountsModel`` from a closure (convenient for tests and small scripts; allocates nothing

@@ -37,6 +37,11 @@ public struct Fitter: Sendable {
         guard model.channelCount == data.channelMap.channelCount else {
             throw .modelChannelMismatch(spectrum: data.name, modelChannels: model.channelCount, spectrumChannels: data.channelMap.channelCount)
         }
+        if let computed = model.computedChannels, let first = data.channelMap.groups.first?.lowerBound,
+           let last = data.channelMap.groups.last?.upperBound, first < computed.lowerBound || last > computed.upperBound {
+            throw .incompatibleResponse(reason: "\(data.name): the fitted channels \(first)..<\(last) (0-based) are not all among the channels "
+                                        + "\(computed.lowerBound)..<\(computed.upperBound) the model computes (its band)")
+        }
         let freeCount = problem.parameters.freeIndices.count
         guard data.count >= freeCount else {
             throw .tooFewChannels(spectrum: data.name, channels: data.count, freeParameters: freeCount)
@@ -52,7 +57,6 @@ public struct Fitter: Sendable {
         let data = problem.data
         let n = engine.freeCount
         var x = problem.parameters.freeValues
-        let start = x
         var statistic = x.withUnsafeBufferPointer { engine.evaluate($0.baseAddress!, into: engine.workspace.current.pointer) }
         if !statistic.isFinite {
             throw startFailure(engine, problem: problem)
@@ -60,6 +64,10 @@ public struct Fitter: Sendable {
         if n == 0 {
             return makeResult(engine, problem: problem, x: x, statistic: statistic, method: .evaluation, fallback: false)
         }
+        if options.renormalisationThreshold.isFinite, let scaled = renormalised(engine, problem: problem, x: x, statistic: statistic) {
+            (x, statistic) = scaled
+        }
+        let start = x
 
         // 1. Levenberg–Marquardt from the start.
         var outcome = x.withUnsafeMutableBufferPointer { engine.levenbergMarquardt($0.baseAddress!, statistic: &statistic) }
@@ -119,6 +127,30 @@ public struct Fitter: Sendable {
         throw .notConverged(spectrum: data.name, reason: firstReason, statistic: statistic, iterations: engine.iterations)
     }
 
+    /// XSPEC's `renorm` at the start (see ``FitOptions/renormalisationThreshold``): the free values with every
+    /// normalisation scaled by the kernel's best common factor, and their statistic, if that
+    /// lowers the statistic; the counts of the returned point are left in `workspace.current`.
+    func renormalised<Model: CountsModel>(_ engine: Minimiser<Model>, problem: FitProblem, x: [Double],
+                                          statistic: Double) -> (x: [Double], statistic: Double)? {
+        let all = problem.parameters.all
+        let norms = all.indices.filter { all[$0].isNormalisation }
+        guard norms.contains(where: { all[$0].isFree }) else { return nil }
+        for i in norms where !all[i].isFree {
+            guard let link = all[i].link, all[link.source].isNormalisation, link.offset == 0 else { return nil }
+        }
+        let threshold = options.renormalisationThreshold
+        guard let factor = problem.kernel.renormalisationFactor(engine.workspace.current.pointer),
+              factor.isFinite, factor > 0, factor > threshold || factor < 1 / threshold, abs(factor - 1) > 1e-6 else { return nil }
+        var y = x
+        for (k, index) in engine.freeIndex.enumerated() where all[index].isNormalisation {
+            y[k] = min(engine.upper[k], max(engine.lower[k], x[k] * factor))
+        }
+        let trial = y.withUnsafeBufferPointer { engine.evaluate($0.baseAddress!, into: engine.workspace.trial.pointer) }
+        guard trial < statistic else { return nil }
+        swap(&engine.workspace.current, &engine.workspace.trial)
+        return (y, trial)
+    }
+
     func startFailure<Model: CountsModel>(_ engine: Minimiser<Model>, problem: FitProblem) -> FitError {
         let values = zip(problem.parameters.names, problem.parameters.values).map { "\($0)=\($1)" }.joined(separator: ", ")
         switch engine.lastFailure {
@@ -160,6 +192,7 @@ public struct Fitter: Sendable {
             if c.singular { warnings.append(.singularCurvature) }
         }
         if fallback { warnings.append(.usedFallback(method)) }
+        if engine.convergedNonSmooth { warnings.append(.nonSmoothMinimum) }
         let modelCounts = Array(UnsafeBufferPointer(start: engine.workspace.current.pointer, count: data.count))
         let dof = data.count - n
         var probability: Double?

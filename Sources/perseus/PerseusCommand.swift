@@ -18,6 +18,7 @@ struct PerseusCommand: ParsableCommand {
             ScenariosCommand.self,
             SimulateCommand.self,
             IonizationCommand.self,
+            FitCommand.self,
         ]
     )
 }

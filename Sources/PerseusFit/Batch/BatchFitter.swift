@@ -43,10 +43,14 @@ public struct BatchFitter: Sendable {
     ///   - makeModel: builds one model per worker (e.g. a new evaluator of a shared compiled model).
     ///   - problem: the problem of sample i (its data, statistic, starting parameters). A thrown
     ///     ``FitError`` becomes that sample's outcome.
+    ///   - sampleIndex: the index that keys sample i's multi-start streams (default i); give
+    ///     the samples' global indices when fitting a dataset in parts, so each sample's result
+    ///     does not depend on how the dataset was split.
     ///   - progress: called after each sample with (samples done, total), from worker threads,
     ///     one call at a time.
     public func fit<Model: CountsModel & SendableMetatype>(count: Int, makeModel: @escaping @Sendable () -> Model,
                                         problem: @escaping @Sendable (Int) throws(FitError) -> FitProblem,
+                                        sampleIndex: (@Sendable (Int) -> UInt64)? = nil,
                                         progress: (@Sendable (Int, Int) -> Void)? = nil) -> [BatchFitOutcome] {
         guard count > 0 else { return [] }
         let storage = OutcomeStorage(count: count)
@@ -59,14 +63,15 @@ public struct BatchFitter: Sendable {
             let workspace = FitWorkspace()
             while let range = storage.nextBlock(of: block) {
                 for i in range {
+                    let key = sampleIndex?(i) ?? UInt64(i)
                     let outcome: BatchFitOutcome
                     do throws(FitError) {
                         let p = try problem(i)
-                        let result = try fitter.fit(p, model: &model, workspace: workspace, sampleIndex: UInt64(i))
+                        let result = try fitter.fit(p, model: &model, workspace: workspace, sampleIndex: key)
                         var report: ConfidenceIntervalReport?
                         if let intervals {
                             report = try? fitter.confidenceIntervals(around: result, problem: p, model: &model, options: intervals,
-                                                                     workspace: workspace, sampleIndex: UInt64(i))
+                                                                     workspace: workspace, sampleIndex: key)
                         }
                         outcome = BatchFitOutcome(fit: .success(report?.fit ?? result), intervals: report)
                     } catch {

@@ -85,6 +85,16 @@ public struct BandSelection: Sendable, Equatable, CustomStringConvertible {
         return mask
     }
 
+    /// The channels from the first noticed to the last noticed over `energies` (0-based, end
+    /// exclusive), nil if none is noticed. Channel-by-channel selection and minimum-count
+    /// grouping never fit a channel outside it (grouping from a file can: use
+    /// ``FitData/channelSpan`` there).
+    public func channelSpan(for energies: ChannelEnergies) -> Range<Int>? {
+        let mask = self.mask(for: energies)
+        guard let first = mask.firstIndex(of: true), let last = mask.lastIndex(of: true) else { return nil }
+        return first..<(last + 1)
+    }
+
     /// Whether this selection keeps every channel whatever the energies.
     public var isAll: Bool {
         var all = true

@@ -85,6 +85,10 @@ public struct FitData: Sendable, Equatable {
     /// Number of fitted bins.
     public var count: Int { counts.count }
 
+    /// The detector channels from the first fitted channel to the last (0-based, end exclusive):
+    /// what a model must compute for this spectrum (see ``CountsModel/computedChannels``).
+    public var channelSpan: Range<Int> { channelMap.groups.first!.lowerBound..<channelMap.groups.last!.upperBound }
+
     /// Minimum-count groups within contiguous runs of selected channels.
     static func groupByMinimum(counts: [Double], selected: [Bool], minimum: Double, leftover: LeftoverChannels) -> [Range<Int>] {
         var groups: [Range<Int>] = []

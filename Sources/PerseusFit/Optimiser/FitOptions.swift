@@ -42,6 +42,18 @@ public struct FitOptions: Sendable, Equatable {
     public var multiStartCount: Int = 4
     /// Seed of the multi-start streams (`RandomStream(seed:purpose: .fitting, index: sample)`).
     public var seed: UInt64 = 0
+    /// XSPEC's `renorm` at the start of a fit, for starts whose scale is far off: before the
+    /// first iteration, if the one factor s that best scales every additive normalisation
+    /// (``FitParameter/isNormalisation``) to the data — Σd/Σm for the Poisson statistics,
+    /// Σ(d m/σ²)/Σ(m²/σ²) for χ² — is above this threshold or below its inverse, the
+    /// normalisations are multiplied by s, and the point is kept if it lowers the statistic.
+    /// Applies when every normalisation is free or linked to another one without offset (a
+    /// frozen one would break the common scale). It makes starting values such as XSPEC's
+    /// default norm of 1 harmless: without it the first Gauss–Newton step from a model 1000×
+    /// too bright can throw the other parameters to their limits. Starts within the factor are
+    /// left to Levenberg–Marquardt (XSPEC renormalises always: 1 does that); `.infinity`
+    /// disables it.
+    public var renormalisationThreshold: Double = 2
 
     public init() {}
 
@@ -57,5 +69,8 @@ public struct FitOptions: Sendable, Equatable {
         }
         guard nelderMeadIterations >= 0 else { throw .invalidOption(name: "nelderMeadIterations", value: "\(nelderMeadIterations)", expected: "≥ 0") }
         guard multiStartCount >= 0 else { throw .invalidOption(name: "multiStartCount", value: "\(multiStartCount)", expected: "≥ 0") }
+        guard renormalisationThreshold >= 1 else {
+            throw .invalidOption(name: "renormalisationThreshold", value: "\(renormalisationThreshold)", expected: "≥ 1 (or .infinity)")
+        }
     }
 }

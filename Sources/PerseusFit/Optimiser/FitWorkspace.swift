@@ -47,12 +47,16 @@ public final class FitWorkspace {
     var rhs = Buffer()
     var trialFree = Buffer()
     var perturbed = Buffer()
+    /// The Jacobian's points in one batch: full parameter vectors and channel counts, one per
+    /// free parameter (see ``CountsModel/predict(points:parameters:into:reference:referenceCounts:changed:changedStarts:)``).
+    var batchFull = Buffer()
+    var batchChannels = Buffer()
 
     public init() {}
 
     deinit {
         for buffer in [channels, full, referenceFull, referenceChannels, current, trial, jacobian, gradient, curvature, weighted,
-                       alpha, beta, factor, step, rhs, trialFree, perturbed] {
+                       alpha, beta, factor, step, rhs, trialFree, perturbed, batchFull, batchChannels] {
             buffer.free()
         }
     }
@@ -76,5 +80,7 @@ public final class FitWorkspace {
         rhs.reserve(k)
         trialFree.reserve(k)
         perturbed.reserve(k)
+        batchFull.reserve(max(1, k) * p)
+        batchChannels.reserve(max(1, k) * c)
     }
 }

@@ -72,6 +72,9 @@ final class Minimiser<Model: CountsModel> {
     /// For each free parameter: the full indices that change with it (itself and, through links,
     /// its dependants), for ``CountsModel``'s Jacobian hint.
     let dependants: [[Int]]
+    /// ``dependants`` flattened, with the start of each free parameter's list (and the end).
+    let dependantsFlat: [Int]
+    let dependantStarts: [Int]
 
     var evaluations = 0
     var iterations = 0
@@ -80,6 +83,9 @@ final class Minimiser<Model: CountsModel> {
     var lastFailure: EvaluationFailure?
     /// Per free parameter, after a run: left out because on a limit, or because insensitive.
     var pegged: [Bool]
+    /// Set when the last run converged by XSPEC's test alone at a point where the statistic is
+    /// not smooth (see ``levenbergMarquardt(_:statistic:)``).
+    var convergedNonSmooth = false
     var insensitive: [Bool]
     /// Free parameters that took part in the last step computation.
     var active: [Int]
@@ -113,6 +119,8 @@ final class Minimiser<Model: CountsModel> {
             for target in parameters.linkOrder where set.contains(all[target].link!.source) { set.append(target) }
             return set.sorted()
         }
+        dependantsFlat = dependants.flatMap { $0 }
+        dependantStarts = dependants.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         pegged = [Bool](repeating: false, count: freeIndex.count)
         insensitive = [Bool](repeating: false, count: freeIndex.count)
         active = []
@@ -188,12 +196,18 @@ final class Minimiser<Model: CountsModel> {
 
     /// Forward-difference Jacobian rows at `x` (model counts of `x` in `workspace.current`).
     /// A parameter whose perturbed model cannot be evaluated on either side gets a zero row.
+    ///
+    /// With two or more free parameters and a valid reference, all columns are first asked of
+    /// the model in one batch (``CountsModel/predict(points:parameters:into:reference:referenceCounts:changed:changedStarts:)``);
+    /// if the model throws or gives a non-finite count there, the columns are redone one at a
+    /// time with the fallbacks below. Either way each column is the same forward difference.
     func computeJacobian(_ x: UnsafeMutablePointer<Double>) {
         let jacobian = workspace.jacobian.pointer
         let current = workspace.current.pointer
         // The reference of the model's hint: the parameters and channel counts at x (one extra
         // evaluation would be needed if the last one was not at x, so re-evaluate only then).
         let referenceValid = storeReference(x)
+        if referenceValid && freeCount > 1 && batchJacobian(x) { return }
         for k in 0..<freeCount {
             let row = jacobian + k * bins
             let xk = x[k]
@@ -221,6 +235,53 @@ final class Minimiser<Model: CountsModel> {
                 for g in 0..<bins { row[g] = 0 }
             }
         }
+    }
+
+    /// Every Jacobian column in one model call (see ``computeJacobian(_:)``); false when the
+    /// batch cannot be used (a step of zero, a model that throws or gives non-finite counts).
+    func batchJacobian(_ x: UnsafeMutablePointer<Double>) -> Bool {
+        let n = freeCount, p = parameterCount, c = channels
+        let points = workspace.batchFull.pointer, counts = workspace.batchChannels.pointer
+        let reference = workspace.referenceFull.pointer
+        let delta = workspace.perturbed.pointer
+        for k in 0..<n {
+            let xk = x[k]
+            let h = derivativeStep(k, at: xk)
+            var v = xk + h > upper[k] ? xk - h : xk + h
+            if v > upper[k] { v = upper[k] }
+            if v < lower[k] { v = lower[k] }
+            delta[k] = v - xk
+            guard delta[k] != 0 else { return false }
+            let point = points + k * p
+            point.update(from: reference, count: p)
+            point[freeIndex[k]] = v
+            for j in 0..<linkTarget.count { point[linkTarget[j]] = linkScale[j] * point[linkSource[j]] + linkOffset[j] }
+        }
+        do {
+            try dependantsFlat.withUnsafeBufferPointer { changed in
+                try dependantStarts.withUnsafeBufferPointer { starts in
+                    try model.predict(points: n, parameters: UnsafeBufferPointer(start: points, count: n * p),
+                                      into: UnsafeMutableBufferPointer(start: counts, count: n * c),
+                                      reference: UnsafeBufferPointer(start: reference, count: p),
+                                      referenceCounts: UnsafeBufferPointer(start: workspace.referenceChannels.pointer, count: c),
+                                      changed: changed, changedStarts: starts)
+                }
+            }
+        } catch {
+            return false
+        }
+        evaluations += n
+        let jacobian = workspace.jacobian.pointer, current = workspace.current.pointer
+        for k in 0..<n {
+            let row = jacobian + k * bins
+            map.sum(counts + k * c, into: row)
+            var bad = 0.0
+            for g in 0..<bins { bad += row[g] - row[g] }
+            if bad.isNaN { return false }
+            let inverse = 1 / delta[k]
+            for g in 0..<bins { row[g] = (row[g] - current[g]) * inverse }
+        }
+        return true
     }
 
     /// Makes the workspace's reference the point `x`, whose channel counts are those of the last
@@ -328,6 +389,8 @@ final class Minimiser<Model: CountsModel> {
         var lastRatio = Double.nan
         /// βᵀα⁻¹β at the previous iteration with a fresh Jacobian (for the convergence rate).
         var previousRemaining = Double.nan
+        var stalledIterations = 0
+        convergedNonSmooth = false
         while iteration < options.maximumIterations {
             if needJacobian {
                 computeJacobian(x)
@@ -358,6 +421,19 @@ final class Minimiser<Model: CountsModel> {
             // Σ (1 − d/m) ∂²m/∂θ²), typically by a factor 10⁻³–10⁻² per iteration near the minimum.
             let rate = fresh && previousRemaining.isFinite && previousRemaining > 0 ? remaining / previousRemaining : .nan
             if fresh { previousRemaining = remaining }
+            // A non-smooth minimum (the model's derivative jumps there, e.g. at one of apec's
+            // tabulated temperatures, between which spectra are interpolated linearly): the
+            // statistic changes by less than XSPEC's critical delta per iteration while the
+            // decrease the quadratic model predicts does not shrink, as it would near a smooth
+            // minimum. Three such iterations in a row meet XSPEC's own convergence test; the
+            // result is flagged (its curvature errors are indicative).
+            if fresh && rate.isFinite {
+                stalledIterations = (lastDelta <= options.criticalDelta && rate > 0.5) ? stalledIterations + 1 : 0
+                if stalledIterations >= 3 {
+                    convergedNonSmooth = true
+                    return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic is not smooth here)")
+                }
+            }
             var accepted = false
             var clamped = false
             var attempts = 0
@@ -423,6 +499,12 @@ final class Minimiser<Model: CountsModel> {
                 // there is nothing worth having left.
                 if remaining <= max(options.criticalDelta, options.remainingDecreaseTolerance) {
                     return MinimiserOutcome(converged: true, reason: "converged (no representable improvement)")
+                }
+                if lastDelta <= options.criticalDelta {
+                    // XSPEC's test is met and no step, however short, lowers the statistic: a
+                    // point where the statistic is not smooth (see above).
+                    convergedNonSmooth = true
+                    return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic is not smooth here)")
                 }
                 return MinimiserOutcome(converged: false, reason: "no step lowers the statistic (λ = \(lambda))")
             }

@@ -34,12 +34,16 @@ public struct FitParameter: Sendable, Equatable {
     /// Absolute step for numerical derivatives (XSPEC's parameter "delta"); nil uses the
     /// fitter's default rule (see ``FitOptions/relativeDerivativeStep``).
     public var derivativeStep: Double?
+    /// Whether this is the normalisation of an additive component: the model's photons from
+    /// that component are proportional to it (XSPEC's `norm`). The fitter's initial
+    /// renormalisation (``FitOptions/renormalisationThreshold``) scales these parameters together.
+    public var isNormalisation: Bool
 
     /// - Parameters:
     ///   - softMin, softMax: default to the hard limits.
     public init(name: String, value: Double, hardMin: Double = -.infinity, hardMax: Double = .infinity,
                 softMin: Double? = nil, softMax: Double? = nil, isFrozen: Bool = false, link: Link? = nil,
-                derivativeStep: Double? = nil) {
+                derivativeStep: Double? = nil, isNormalisation: Bool = false) {
         self.name = name
         self.value = value
         self.hardMin = hardMin
@@ -49,6 +53,7 @@ public struct FitParameter: Sendable, Equatable {
         self.isFrozen = isFrozen
         self.link = link
         self.derivativeStep = derivativeStep
+        self.isNormalisation = isNormalisation
     }
 
     /// Whether the fitter varies it: neither frozen nor linked.

@@ -13,6 +13,14 @@ public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
     case singularCurvature
     /// Levenberg–Marquardt alone did not converge; the result came from a fallback.
     case usedFallback(FitMethod)
+    /// The fit met XSPEC's convergence test (the statistic changed by less than the critical
+    /// delta per iteration) at a point where the statistic is not smooth — e.g. a temperature at
+    /// one of apec's tabulated values, between which spectra are interpolated linearly — so the
+    /// quadratic model behind the stricter test does not hold. The minimum is approximate: near a
+    /// kink the statistic can creep down by less than the critical delta per iteration for a while,
+    /// so the point returned may lie a few tenths above the true minimum in the statistic (inside
+    /// its Δstat = 1 region); curvature errors are indicative.
+    case nonSmoothMinimum
 
     public var description: String {
         switch self {
@@ -24,6 +32,8 @@ public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
             return "the curvature matrix is singular (degenerate parameters); no curvature errors"
         case let .usedFallback(method):
             return "Levenberg–Marquardt stalled; converged with \(method)"
+        case .nonSmoothMinimum:
+            return "the statistic is not smooth at the best fit (e.g. kT at a tabulated apec temperature): converged by XSPEC's test only; the minimum and curvature errors are approximate"
         }
     }
 }

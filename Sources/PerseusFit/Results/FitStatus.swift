@@ -5,6 +5,7 @@
 /// | 0 | converged |
 /// | 1 | converged, a free parameter on a limit (no curvature error for it) |
 /// | 2 | converged, curvature singular or a parameter insensitive (some errors undefined) |
+/// | 3 | converged by XSPEC's test at a point where the statistic is not smooth (``FitWarning/nonSmoothMinimum``: minimum and errors approximate) |
 /// | 10–23 | bad input or nothing to fit (``FitError/statusNumber``: 20 empty band, 21 all-zero data, 22 too few channels, 23 incompatible response) |
 /// | 30–31 | the model failed at the start (30 threw, 31 non-finite counts) |
 /// | 40 | not converged |
@@ -12,6 +13,7 @@ public enum FitStatus: Sendable, Equatable, CustomStringConvertible {
     case converged
     case convergedAtLimit
     case convergedWithUndefinedErrors
+    case convergedNonSmooth
     case failed(FitError)
 
     /// The status of a result.
@@ -22,6 +24,8 @@ public enum FitStatus: Sendable, Equatable, CustomStringConvertible {
             return false
         }) {
             self = .convergedWithUndefinedErrors
+        } else if result.warnings.contains(.nonSmoothMinimum) {
+            self = .convergedNonSmooth
         } else if result.warnings.contains(where: { if case .parameterAtLimit = $0 { return true } else { return false } }) {
             self = .convergedAtLimit
         } else {
@@ -42,16 +46,19 @@ public enum FitStatus: Sendable, Equatable, CustomStringConvertible {
         case .converged: return 0
         case .convergedAtLimit: return 1
         case .convergedWithUndefinedErrors: return 2
+        case .convergedNonSmooth: return 3
         case let .failed(error): return error.statusNumber
         }
     }
 
-    /// `converged`, `converged-at-limit`, `converged-undefined-errors` or the error's code.
+    /// `converged`, `converged-at-limit`, `converged-undefined-errors`, `converged-non-smooth` or
+    /// the error's code.
     public var code: String {
         switch self {
         case .converged: return "converged"
         case .convergedAtLimit: return "converged-at-limit"
         case .convergedWithUndefinedErrors: return "converged-undefined-errors"
+        case .convergedNonSmooth: return "converged-non-smooth"
         case let .failed(error): return error.code
         }
     }

@@ -150,6 +150,26 @@ struct StatisticKernel: Sendable {
         }
     }
 
+    /// The factor s that minimises the statistic of s·m, for the initial renormalisation:
+    /// Σd/Σm for cstat and Cash (exact), (Σd − Σb/r)/Σm for W (the background-subtracted
+    /// version; an approximation), Σ(d m w)/Σ(m² w) for χ² (exact). Nil when undefined.
+    func renormalisationFactor(_ m: UnsafePointer<Double>) -> Double? {
+        var numerator = 0.0, denominator = 0.0
+        switch kind {
+        case .cstat, .cash:
+            for i in 0..<count { numerator += data[i]; denominator += m[i] }
+        case .wstat:
+            for i in 0..<count { numerator += data[i] - background[i] / ratios[i]; denominator += m[i] }
+        case .chi:
+            for i in 0..<count {
+                numerator += data[i] * m[i] * inverseVariance[i]
+                denominator += m[i] * m[i] * inverseVariance[i]
+            }
+        }
+        guard numerator > 0, denominator > 0 else { return nil }
+        return numerator / denominator
+    }
+
     /// Per-bin contributions (scalar formulas).
     func contributions(_ m: [Double]) -> [Double] {
         (0..<count).map { i in

@@ -14,8 +14,8 @@ struct BenchCommand: ParsableCommand {
             BenchRMFCommand.self,
             BenchFoldCommand.self,
             BenchIonizationCommand.self,
-            BenchFitEngineCommand.self,
             BenchFakeItCommand.self,
+            BenchFitCommand.self,
         ]
     )
 }
