@@ -68,7 +68,8 @@ class CompactTable:
             e = eps[off[sel] + (t - first[sel])]
             nz = e != 0
             sel = sel[nz]
-            self.lines[t] = dict(E=E[sel], eps=e[nz], Z=Z[sel], ion=ion[sel])
+            # id: the stored line's index, the same transition at every temperature listing it
+            self.lines[t] = dict(E=E[sel], eps=e[nz], Z=Z[sel], ion=ion[sel], id=sel)
         (nc,) = struct.unpack_from('<I', body, p); p += 4
         ct = np.frombuffer(body, np.uint8, nc, p); p += nc
         cZ = np.frombuffer(body, np.uint8, nc, p); p += nc

@@ -11,7 +11,10 @@ import PerseusData
 /// - Temperatures: the full tables' rows 9 … 50 (kT = 6.8e-3 … 86.2 keV), which bracket every
 ///   kT the apec family accepts (0.008 – 64 keV; 0.0808 – 68.4 for the v-variants; nei to 79.9).
 /// - Lines: every line with E = hc/λ ≥ 0.09 keV (λ ≤ 137.8 Å), with its element, ion, and
-///   float32 λ and ε exactly as tabulated. Lines below 0.09 keV (EUV/UV; 73% of the table's rows)
+///   float32 λ and ε exactly as tabulated. Each stored line is one transition (the derivation
+///   keys lines by element, ion, upper and lower level and λ) with its emissivity at every
+///   temperature where AtomDB lists it; its index is the line's `LineList.transitions` value at
+///   each of those temperatures. Lines below 0.09 keV (EUV/UV; 73% of the table's rows)
 ///   are folded, conserving flux, into their element's pseudo-continuum on a 1 eV grid; lines
 ///   below 0.0105 keV (λ > 1181 Å, outside the tables' continuum range) are dropped.
 /// - Continua: exactly as tabulated (element totals, `rmJ` = 0: the 3.0.9 CIE file has no
@@ -111,6 +114,7 @@ public enum CompactAtomDBDecoder {
         var lineZs = [[UInt8]](repeating: [], count: nT)
         var lineIons = [[UInt8]](repeating: [], count: nT)
         var lineEps = [[Double]](repeating: [], count: nT)
+        var lineIDs = [[UInt32]](repeating: [], count: nT)
         var e = 0
         for i in 0..<nLines {
             let first = Int(lineFirst[i]), count = Int(lineCount[i])
@@ -128,6 +132,7 @@ public enum CompactAtomDBDecoder {
                 lineZs[t].append(lineZ[i])
                 lineIons[t].append(lineIon[i])
                 lineEps[t].append(value)
+                lineIDs[t].append(UInt32(i))
             }
         }
         guard e == nEps else { throw .corruptEmbeddedTable("\(e) of \(nEps) emissivities used") }
@@ -153,7 +158,8 @@ public enum CompactAtomDBDecoder {
         for t in 0..<nT {
             records.append(TemperatureRecord(
                 kT: kT[t], electronTemperature: kelvin[t],
-                lines: LineList(energies: lineE[t], elements: lineZs[t], ions: lineIons[t], emissivities: lineEps[t]),
+                lines: LineList(energies: lineE[t], elements: lineZs[t], ions: lineIons[t], emissivities: lineEps[t],
+                               transitions: lineIDs[t]),
                 continua: continua[t], pseudoContinua: pseudo[t]))
         }
         return try EmissivityTable(origin: origin, records: records, individualLineThreshold: lineThreshold)

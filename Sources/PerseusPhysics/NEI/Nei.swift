@@ -83,6 +83,9 @@ public struct Nei: SpectralComponent {
     public let options: NeiOptions
     let emission: GroupedEmission
     let solver: IonizationSolver
+    /// The lines extrapolated to temperatures where the table does not list them (nil when
+    /// `options.lineExtrapolation` is nil).
+    public let supplement: NeiSupplementaryLines?
     /// The elements with Z ≥ 3 and a non-zero fixed weight, whose ions are evolved.
     let evolvedElements: [ChemicalElement]
 
@@ -105,6 +108,15 @@ public struct Nei: SpectralComponent {
         self.options = options
         self.solver = try solver ?? IonizationSolver()
         let data = try table ?? EmissivityTable.embedded()
+        if let rule = options.lineExtrapolation {
+            if table == nil, solver == nil, rule == .default {
+                supplement = try NeiSupplementaryLines.embedded()
+            } else {
+                supplement = try rule.supplementaryLines(for: data, solver: self.solver)
+            }
+        } else {
+            supplement = nil
+        }
         let count = ChemicalElement.maximumAtomicNumber
         var factor = abundanceTable.ratioToAngr
         for z in 1...count where !Nei.vneiElements.contains(z) { factor[z - 1] *= options.traceAbundance }
@@ -173,10 +185,15 @@ public struct NeiOptions: Sendable, Equatable {
     public var traceAbundance: Double
     /// How ion populations scale the equilibrium line emissivities.
     public var ionScaling: NeiIonScaling
+    /// How lines missing from the equilibrium table at kT are recovered (`NeiLineExtrapolation`);
+    /// nil leaves them out (the ratio form alone).
+    public var lineExtrapolation: NeiLineExtrapolation?
 
-    public init(broadening: LineBroadening = .none, traceAbundance: Double = 1, ionScaling: NeiIonScaling = .default) {
+    public init(broadening: LineBroadening = .none, traceAbundance: Double = 1, ionScaling: NeiIonScaling = .default,
+                lineExtrapolation: NeiLineExtrapolation? = .default) {
         self.broadening = broadening
         self.traceAbundance = traceAbundance
         self.ionScaling = ionScaling
+        self.lineExtrapolation = lineExtrapolation
     }
 }
