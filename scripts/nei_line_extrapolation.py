@@ -60,8 +60,9 @@ def equilibrium(s, a):
 class Rule:
     """Equilibrium fractions at the table's records and the extrapolation rule."""
 
-    def __init__(self, table, rates_path):
+    def __init__(self, table, rates_path, max_gamma=MAX_GAMMA):
         self.table = table
+        self.max_gamma = max_gamma
         logt, self.ip, s, a = read_rates(rates_path)
         self.kT = np.asarray(table.kT, dtype=float)
         node_logt = np.log10(np.asarray(table.kelvin, dtype=float))
@@ -119,7 +120,7 @@ class Rule:
             any_pair = True
             s = self.excess(energy, ref[k - 1][1], ref[k][1], ref[k - 1][0], ref[k][0])
             if abs(s) <= SLOPE_TOLERANCE:
-                cands.append((ref[k][0], ref[k][1], min(max(s, 0.0), MAX_GAMMA)))
+                cands.append((ref[k][0], ref[k][1], min(max(s, 0.0), self.max_gamma)))
         if not any_pair:
             cands = [(t, q, 0.0) for t, q in ref]
         return cands

@@ -17,17 +17,23 @@ import PerseusCore
 /// Photons cm⁻² s⁻¹ in each bin, with apec's conventions (`Apec`): the spectrum of the two
 /// tabulated temperatures bracketing kT, weighted linearly in kT, on the source-frame grid
 /// E(1+z), times norm · 1e14 / (1+z), norm = 1e-14 / (4π [D_A (1+z)]²) ∫ n_e n_H dV [cm⁻⁵].
-/// The difference from apec: the lines of each ion (element Z, charge q) are multiplied by
-///     r = f_NEI(Z, q; kT, τ) / f_eq(Z, q; kT)
-/// (capped, `NeiIonScaling`), the ratio of the ion's non-equilibrium population to its
-/// equilibrium population at the same kT, both from `IonizationSolver` (CHIANTI 10 rates): the
-/// exact solution of the rate equations at constant kT from the neutral state XSPEC's nei
-/// assumes (`InitialIonization.neutral`) for every element from Li on. H and He are not evolved:
+/// The difference from apec, in two terms:
+/// - the table's lines of each ion (element Z, charge q) are multiplied by
+///       r = f_NEI(Z, q; kT, τ) / f_eq(Z, q; kT)
+///   (capped, `NeiIonScaling`), the ratio of the ion's non-equilibrium population to its
+///   equilibrium population at the same kT;
+/// - the lines the table does not list at a bracketing temperature, with per-ion emissivities
+///   Q extrapolated from where it lists them (`NeiLineExtrapolation`, `NeiSupplementaryLines`),
+///   are added times the ion's population excess max(0, f_NEI − f_eq) (their equilibrium share
+///   is already in AtomDB's pseudo-continuum, which holds the lines it does not list).
+/// Both populations come from `IonizationSolver` (CHIANTI 10 rates): the exact solution of the
+/// rate equations at constant kT from the neutral state XSPEC's nei assumes
+/// (`InitialIonization.neutral`) for every element from Li on. H and He are not evolved:
 /// XSPEC's `IonBalNei` takes them fully ionised at every τ; Perseus keeps their emission at
 /// equilibrium, which at nei's temperatures is fully ionised but for ≤ 4e-5 of their atoms
-/// (`NeiIonState`). As τ → ∞, f_NEI → f_eq and r → 1: the spectrum becomes apec's, to rounding
-/// (measured at τ = 1e14 on the SXS grid, kT 1–8 keV: ≤ 2.4e-12 relative in every bin above
-/// 1e-4 of the peak).
+/// (`NeiIonState`). As τ → ∞, f_NEI → f_eq, r → 1 and the excess → 0: the spectrum becomes
+/// apec's, to rounding (measured at τ = 1e14 on the SXS grid, kT 1–8 keV: ≤ 2.4e-12 relative in
+/// every bin above 1e-4 of the peak).
 ///
 /// ## Abundances (as XSPEC's nei → vnei → vvgnei)
 /// `nei`'s Abundanc scales C, N, O, Ne, Mg, Si, S, Ar, Ca, Fe, Ni (XSPEC's "metals" for nei; Al
@@ -39,27 +45,39 @@ import PerseusCore
 /// ## What this model is and is not (read before trusting low τ)
 /// XSPEC's nei uses AtomDB's NEI tables (`apec_v3.0.9_nei_line.fits`, `_nei_comp.fits`):
 /// emissivities per ion, for a unit population, at every temperature. Perseus has AtomDB's
-/// equilibrium tables only and rescales them ion by ion. That is exact as τ → ∞ and sound where
-/// the populated ions are also present in equilibrium at kT (τ ≳ 1e11 s cm⁻³ at cluster
-/// temperatures), with four limits, each measured from the tables by `scripts/nei_limits.py`
-/// (its output: `docs/nei-limits.txt`):
-/// 1. **Ions absent from equilibrium at kT emit nothing.** AtomDB lists a line only while its
+/// equilibrium tables only: it rescales them ion by ion and extrapolates in temperature the
+/// per-ion emissivities of lines they list only where the ion is common. That is exact as
+/// τ → ∞ and sound where the populated ions are present in equilibrium at kT (τ ≳ 1e11 s cm⁻³
+/// at cluster temperatures); below, it has these limits, each measured from the tables by
+/// `scripts/nei_limits.py` (its output: `docs/nei-limits.txt`):
+/// 1. **Lines AtomDB never lists for an ion are missing.** AtomDB lists a line only while its
 ///    equilibrium emissivity is ≥ 1e-20 photons cm³ s⁻¹. At τ = 1e10 and kT ≥ 2.7 keV, 97–100%
-///    of the iron is in ions (mostly Fe XVI–XIX) with fewer than 20 lines listed at kT, and all
-///    of it in ions with no line listed in the Fe K band (6.3–7.1 keV): their L-shell lines and
-///    their inner-shell Fe K emission near 6.4 keV are missing, and
-///    the Fe K band holds continuum and the few lines of other ions. At τ = 1e9 (Fe IX–XIII)
-///    all iron line emission is missing. At τ = 1e11, 2–11% of the iron is in ions without Fe K
-///    lines; at 1e12, none. Lighter elements fare better, not fully: above 1.8 keV AtomDB lists
-///    121 Si XII lines at 0.54 keV but 9 at 2.7 keV, and a single S XIV line at 4.3 keV.
-/// 2. **Per-ion emissivities are only as good as the ratio form.** The tables were computed
-///    with AtomDB's ionisation balance, and an ion's tabulated lines include emission driven by
-///    its neighbours (recombination, inner-shell ionisation); the solver uses CHIANTI's rates. The
-///    apparent per-ion emissivity (tabulated emissivity over the CHIANTI fraction, Boltzmann
-///    factor removed) of Fe XVII–XXVI stays within 0.55–1.8 of its value at the ion's peak for
-///    kT 0.86–8.6 keV, and within 0.34–4.5 for all ions (5–95%) down to fractions of 1e-8; that
-///    spread is the uncertainty of an ion's lines out of equilibrium. The τ → ∞ limit is
-///    unaffected (apec exactly). See `NeiIonScaling` for why large ratios are kept.
+///    of the iron is in ions (mostly Fe XVI–XIX) with fewer than 20 lines listed at kT; the
+///    extrapolated lines bring that share to 0 at every τ ≥ 1e9 and kT 0.86–8.6 keV (but for the
+///    few-line H-like Fe XXVI; section 1):
+///    their L-shell lines are there (at kT 3–8 keV and τ = 1e10 iron's line flux in 0.5–10 keV
+///    is 50–160× apec's, > 90% of it extrapolated Fe XVII–XIX L lines). But AtomDB lists no
+///    Fe K line of Fe I–XIX at any temperature (their Kα near 6.40–6.47 keV, from K-shell
+///    ionisation and, for Fe XVIII–XIX, 1s–2p excitation, is too weak in equilibrium), so nothing
+///    can be extrapolated: at τ = 1e10, 95% of the iron is in such ions. The Fe K band then holds
+///    the extrapolated inner-shell lines of Fe XX–XXII (2% of apec's Fe K line flux at kT = 5 keV,
+///    line centroid 6.51 keV) while the missing Fe XVII–XIX emission, estimated from published
+///    inner-shell ionisation and fluorescence data, is ~12× larger and would put the centroid
+///    near 6.43 keV (section 8). At τ = 3e10 the missing flux is ~14% of the represented Fe K
+///    line flux (line centroid 6.56 keV instead of ~6.55); from 1e11 on, nil.
+/// 2. **Per-ion emissivities are only as good as the ratio form and the extrapolation.** The
+///    tables were computed with AtomDB's ionisation balance, and an ion's tabulated lines include
+///    emission driven by its neighbours (recombination, inner-shell ionisation); the solver uses
+///    CHIANTI's rates. The apparent per-ion emissivity (tabulated emissivity over the CHIANTI
+///    fraction, Boltzmann factor removed) of Fe XVII–XXVI stays within 0.55–1.8 of its value at
+///    the ion's peak for kT 0.86–8.6 keV, and within 0.34–4.5 for all ions (5–95%) down to
+///    fractions of 1e-8; that spread is the uncertainty of an ion's lines out of equilibrium. The
+///    extrapolation reproduces tabulated per-ion emissivities of Fe XVII–XXV (leave-one-out,
+///    section 5) to a median 1% (5–95%: −22% … +4% for Fe K, −3% … +2% for Fe L) from the next
+///    temperature down, 3% (−22 … +16%, −12 … +7%) from 0.3 dex and 7–8% (−26 … +34%,
+///    −25 … +16%) from 0.5 dex; it omits lines whose temperature behaviour is not collisional
+///    excitation (dielectronic satellites fed by the next ion, recombination-fed lines). The
+///    τ → ∞ limit is unaffected (apec exactly). See `NeiIonScaling` for why large ratios are kept.
 /// 3. **Continuum stays the equilibrium one.** The AtomDB 3.0.9 continuum file has element
 ///    totals only (`rmJ` = 0), so free-free, recombination and two-photon continua are those of
 ///    equilibrium at kT for every τ. In 1.8–9 keV the metals give 13–43% of the continuum
@@ -69,7 +87,8 @@ import PerseusCore
 ///    overstates the band flux by roughly 4–7% at τ = 1e10 (8–17% at 1e9, ≲ 2% at 1e11) from
 ///    free-free alone. The recombination part cannot be split per ion from these tables.
 /// 4. **Pseudo-continuum** (AtomDB's summed weak lines, per element) also stays at equilibrium:
-///    0.1–0.6% of the 1.8–9 keV flux.
+///    0.1–0.6% of the 1.8–9 keV flux. Ions below their equilibrium population keep their
+///    unlisted lines' equilibrium share there.
 ///
 /// Thermal broadening follows `NeiOptions.broadening` (XSPEC's `APECTHERMAL`).
 public struct Nei: SpectralComponent {
