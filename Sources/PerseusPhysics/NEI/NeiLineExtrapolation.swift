@@ -42,10 +42,12 @@ import PerseusCore
 ///        Q(T) = Q(T_r) (T_r/T)^(1/2) exp(−E/kT + E/kT_r) (T/T_r)^γ,
 ///    with Ῡ ∝ T^γ, γ = the excess slope s of the candidate's pair clipped to
 ///    [0, `maximumCollisionStrengthSlope` = 0.5] (0 for an isolated candidate): Ῡ is held at
-///    least constant and grows at most as T^0.5. Measured by leave-one-out on the table
-///    (`scripts/nei_limits.py`, docs/nei-limits.txt): with γ = 0 (constant Ῡ) extrapolations of
-///    Fe XVII–XXV lines fall short by a median 6% per 0.1 dex (K lines 17% at 0.3 dex, 29% at
-///    0.5 dex); with the measured γ the medians are within 0–8%.
+///    least constant and grows at most as T^0.5 (collision strengths of allowed transitions grow
+///    slowly with T; the table shows excess slopes of 0.1–0.4 for most lines). Measured by
+///    leave-one-out on the table (`scripts/nei_limits.py`, section 5 of docs/nei-limits.txt):
+///    with γ = 0 (constant Ῡ) the extrapolated per-ion emissivities of the Fe K and Fe L lines of
+///    Fe XVII–XXV fall short by a median 6–9% from 0.1 dex below, 16–19% from 0.3 dex and
+///    25–29% from 0.5 dex; with the measured γ by 0–1%, 3% and 7–8%.
 /// 4. **Floor**: values below `emissivityFloor` [1e-20, AtomDB's own listing threshold for an
 ///    ion holding its whole element] are dropped.
 /// Only temperatures above the line's reference are filled: `nei` starts from neutral, and an
