@@ -39,6 +39,7 @@ extension EmissivityTable {
             // shared across temperatures (the compact table's derivation keys lines the same way;
             // one Fe XVI transition is listed at two wavelengths).
             var transitionIDs: [TransitionKey: UInt32] = [:]
+            var levels: [TransitionLevels] = []
             records.reserveCapacity(kT.count)
             for t in kT.indices {
                 // HDUs are numbered from 1: PRIMARY, PARAMETERS, then one per temperature.
@@ -72,6 +73,7 @@ extension EmissivityTable {
                         let id = UInt32(transitionIDs.count)
                         transitionIDs[key] = id
                         transitions.append(id)
+                        levels.append(TransitionLevels(upper: UInt32(upper[i]), lower: UInt32(lower[i])))
                     }
                     energies.append(hc / lambda[i])
                     elements.append(UInt8(z))
@@ -119,7 +121,7 @@ extension EmissivityTable {
                     continua: continua, pseudoContinua: pseudoContinua))
             }
             let version = files.version.isEmpty ? "" : " \(files.version)"
-            return try EmissivityTable(origin: "AtomDB\(version) (\(files.lineFile))", records: records)
+            return try EmissivityTable(origin: "AtomDB\(version) (\(files.lineFile))", records: records, transitionLevels: levels)
         } catch let error as AtomDBError {
             throw error
         } catch let error as FITSError {
