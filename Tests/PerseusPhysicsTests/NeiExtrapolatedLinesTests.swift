@@ -8,11 +8,12 @@ import PerseusCore
 /// equilibrium.
 @Suite("nei: extrapolated lines in spectra")
 struct NeiExtrapolatedLinesTests {
-    /// At kT = 5 keV and τ = 1e10 s cm⁻³ the Fe K lines come from the inner-shell lines of
-    /// Fe XX–XXII that the rule extrapolates (Fe XVII–XIX have none in AtomDB; Fe XXIII–XXIV are
-    /// tabulated at 5 keV), so the line centroid (measured 6.51 keV) lies well below apec's
-    /// (6.717 keV: Fe XXV, its satellites and Fe XXVI) and above Fe XX's 6.50 keV; without the
-    /// extrapolation almost no Fe K line emission is left.
+    /// At kT = 5 keV and τ = 1e10 s cm⁻³ the Fe K band holds little line emission (Fe XVII–XIX
+    /// have no Fe K line in AtomDB; 0.16% of apec's Fe K line flux is left): the tabulated lines
+    /// of Fe XXIII–XXIV and the dielectronic satellites of Fe XX–XXII that the rule extrapolates,
+    /// driven by the (still rare) recombining Fe XXI–XXIII. The line centroid (measured
+    /// 6.554 keV) lies well below apec's (6.717 keV: Fe XXV, its satellites and Fe XXVI); the
+    /// extrapolated satellites multiply the Fe K line flux by 3.6 (measured).
     @Test func lowTauIronKCentroidIsBelowApec() throws {
         let apec = try NeiFixtures.ironKLineCentroid(NeiFixtures.nei, kT: 5, tau: 1e14)
         let low = try NeiFixtures.ironKLineCentroid(NeiFixtures.nei, kT: 5, tau: 1e10)
@@ -28,16 +29,18 @@ struct NeiExtrapolatedLinesTests {
         let without = try NeiFixtures.lines(NeiFixtures.neiWithoutExtrapolation, kT: 5, tau: 1e10, from: 6.3, to: 7.1)
             .filter { $0.element == 26 }
         let fluxWith = with.reduce(0) { $0 + $1.flux }, fluxWithout = without.reduce(0) { $0 + $1.flux }
-        #expect(fluxWith > 20 * fluxWithout, "Fe K line flux \(fluxWith) with, \(fluxWithout) without extrapolation")
-        #expect(Set(with.filter(\.extrapolated).map(\.ion)).isSuperset(of: [20, 21, 22]))
+        #expect(fluxWith > 2 * fluxWithout, "Fe K line flux \(fluxWith) with, \(fluxWithout) without extrapolation")
+        // Extrapolated lines carry their driving ion: Fe XXI–XXII recombining onto Fe XX–XXI.
+        #expect(Set(with.filter(\.extrapolated).map(\.ion)).isSuperset(of: [21, 22]))
     }
 
-    /// The line centroid rises with τ towards apec's: monotonically from τ = 3e9 (when the
-    /// extrapolated Fe XX–XXII lines first dominate the band) to 1e13, and within 1 eV of apec at
-    /// 1e13 (measured 6.50, 6.51, 6.56, 6.65, 6.69, 6.71, 6.717 keV).
+    /// The line centroid rises with τ towards apec's: monotonically from τ = 1e10 (when the
+    /// extrapolated satellites first carry Fe K line flux) to 1e13, and within 1 eV of apec at
+    /// 1e13 (measured 6.554, 6.589, 6.650, 6.689, 6.711, 6.7169 keV). (At 3e9 the band holds
+    /// ~2e-9 of apec's Fe K line flux, all tabulated; its centroid means nothing.)
     @Test func ironKCentroidApproachesApecAsTauGrows() throws {
         let apec = try NeiFixtures.ironKLineCentroid(NeiFixtures.nei, kT: 5, tau: 1e14)
-        let taus = [3e9, 1e10, 3e10, 1e11, 3e11, 1e12, 1e13]
+        let taus = [1e10, 3e10, 1e11, 3e11, 1e12, 1e13]
         let centroids = try taus.map { try NeiFixtures.ironKLineCentroid(NeiFixtures.nei, kT: 5, tau: $0) }
         for k in 1..<centroids.count { #expect(centroids[k] > centroids[k - 1], "\(taus[k]): \(centroids[k]) after \(centroids[k - 1])") }
         #expect(abs(centroids.last! - apec) < 1e-3)
