@@ -148,9 +148,10 @@ for t in range(len(COMPACT.kT)):
     EVER_FEK.update(int(x) for x in L["ion"][m])
 
 print("## 1. Iron populations and whether their lines are represented")
-print("Share of iron (by number) in ions with < 20 lines at kT, and in ions with no line in 6.3-7.1 keV, in the")
-print("equilibrium table alone (tab) and with the extrapolated lines (+ext); 'never': in ions AtomDB lists no Fe K")
-print("line for at any temperature (Fe I-XIX). The bare nucleus, which has no lines by nature, is not counted.")
+print("Share of iron (by number) in ions driving < 20 lines at kT, and in ions driving no line in 6.3-7.1 keV, in the")
+print("equilibrium table alone (tab: every line scaled by its emitting ion) and with the extrapolated lines (+ext: a")
+print("dielectronic satellite is driven by the recombining ion); 'never': in ions for which AtomDB lists no Fe K line")
+print("at any temperature (Fe I-XIX). The bare nucleus, which has no lines by nature, is not counted.")
 print(f"{'kT [keV]':>9} {'tau':>8} {'<20 tab':>8} {'<20 +ext':>9} {'noK tab':>8} {'noK +ext':>9} {'never K':>8}  dominant ions (spectroscopic: fraction)")
 for logt in [7.0, 7.3, 7.5, 7.7, 7.8, 8.0]:
     i = record(logt)
@@ -311,7 +312,7 @@ def iron_tracks(low, high):
 
 
 def reliable_q(rule, tr, t):
-    f = rule.fraction(t, tr["Z"], tr["ion"] - 1)
+    f = rule.fraction(t, tr["Z"], rule.form(tr)[0])
     if t not in tr["points"] or f < nle.RELIABLE_FRACTION:
         return None
     return tr["points"][t] / f
@@ -320,10 +321,10 @@ def reliable_q(rule, tr, t):
 RULE_CONSTANT = nle.Rule(COMPACT, RATES_BLOB, max_gamma=0.0)
 print()
 print("## 5. Leave-one-out: extrapolated against tabulated per-ion emissivities, Fe XVII-XXV")
-print("For every line and every temperature T where the table lists it with f_eq >= 1e-5, the rule sees only the")
-print("temperatures up to n steps (0.1 dex each) below T and extrapolates to T; ratio = extrapolated / tabulated Q.")
-print("Weighted by the tabulated Q (emission per unit ion population). 'none': share of that weight the rule does not")
-print("extrapolate (no collisional reference below T). Rule: the library's (gamma = measured excess slope, clipped")
+print("For every line and every temperature T where the table lists it with f_eq(driving ion) >= 1e-5, the rule sees the")
+print("temperatures up to n steps (0.1 dex each) below T only and extrapolates to T; ratio = extrapolated / tabulated Q.")
+print("Weighted by the tabulated Q (emission per unit driver population). 'none': share of that weight the rule does not")
+print("extrapolate (no consistent reference below T). Rule: the library's (gamma = measured excess slope, clipped")
 print("to [0, 0.5]); constant Y: the same with gamma = 0 (effective collision strength held constant).")
 print(f"{'lines':>6} {'rule':>11} {'n':>2} {'pairs':>6} {'none':>5} {'5%':>6} {'25%':>6} {'50%':>6} {'75%':>6} {'95%':>6} {'<10%':>6} {'<30%':>6}")
 for label, low, high in [("Fe K", 6.3, 7.1), ("Fe L", 0.6, 2.5)]:
@@ -352,10 +353,10 @@ for label, low, high in [("Fe K", 6.3, 7.1), ("Fe L", 0.6, 2.5)]:
                   + f" {within10:6.2f} {within30:6.2f}")
 
 print()
-print("## 6. Across the switch: from the last tabulated temperature (ratio form, Q = eps/f_eq) to the first")
-print("extrapolated one, the excess logarithmic slope over collisional excitation with constant Y, for every")
-print("Fe XVII-XXV line extrapolated there (weighted by the extrapolated Q). Within the tabulated range the same")
-print("quantity is typically 0.1-0.4 (effective collision strengths grow slowly with T).")
+print("## 6. Across the switch: from the last tabulated temperature (Q = eps/f_eq of the driving ion) to the first")
+print("extrapolated one, the excess logarithmic slope over the line's form (collisional excitation, or dielectronic")
+print("satellite) with constant Y, for every Fe XVII-XXV line extrapolated there (weighted by the extrapolated Q).")
+print("Within the tabulated range the same quantity is typically 0.1-0.4 (effective collision strengths grow slowly).")
 rows = []
 for tr in RULE.tracks.values():
     if tr["Z"] != Z_FE or not (17 <= tr["ion"] <= 25):
@@ -366,8 +367,9 @@ for tr in RULE.tracks.values():
     q_x = RULE.predict(tr, last + 1)
     if q_x is None or q_x < nle.FLOOR:
         continue
-    q_t = tr["points"][last] / RULE.fraction(last, Z_FE, tr["ion"] - 1)
-    rows.append((RULE.excess(tr["E"], q_t, q_x, last, last + 1), q_x))
+    form = RULE.form(tr)
+    q_t = tr["points"][last] / RULE.fraction(last, Z_FE, form[0])
+    rows.append((RULE.excess(form, q_t, q_x, last, last + 1), q_x))
 a = np.array(rows)
 pc = weighted_percentiles(a[:, 0], a[:, 1], [0.05, 0.25, 0.5, 0.75, 0.95])
 print(f"lines {len(a)}; excess slope percentiles 5/25/50/75/95: " + " ".join(f"{x:+.2f}" for x in pc)
@@ -475,50 +477,93 @@ for kt in [2.0, 8.0]:
 
 # ---------------------------------------------------------------------------------------------------
 print()
-print("## 8. Still missing: Fe K emission of Fe I-XIX, which AtomDB 3.0.9 lists at no temperature")
-print("Estimate at kT = 5 keV (not added to the model): (a) K-shell ionisation of Fe I-XIX (the ions for which AtomDB")
-print("lists no Fe K line), rate from Lotz's formula (Lotz 1968, Z. Phys. 216, 241: S = 6.7e-7 a q kT^-3/2 E1(x)/x")
-print("cm^3 s^-1, a = 4.5e-14 cm^2 eV^2, q = 2, x = I_K/kT, kT in eV) with I_K = 7.7 keV (1s binding of L-shell iron,")
-print("between neutral iron's 7.11 keV K edge and Fe XXIV's 8.68 keV 1s threshold in CHIANTI's fe_24.diparams;")
-print("7.4-8.0 keV changes the rate by +14% / -12%), times the Kalpha fluorescence yield 1/(1 + 1.53) = 0.40 (Mendoza et")
-print("al. 2004, A&A 414, 377: KLL Auger / Kalpha widths = 1.53 +- 0.06 for Fe X-XVII; ions with M-shell electrons")
-print("have further Auger channels, so (a) is an upper estimate at tau <= 3e9); (b) 1s-2p excitation of Fe XVIII (one")
-print("2p vacancy) and Fe XIX (two), scaled per vacancy from the extrapolated Fe K lines of Fe XX (three vacancies) at")
-print("5 keV. Line energies 6.40-6.47 keV (Mendoza et al. 2004); the centroid below takes 6.42 keV. Fluxes relative")
-print("to apec's Fe K line flux at 5 keV; 'represented': the Fe K line flux nei has (section 7).")
+print("## 8. Still missing: Fe K emission from inner-shell processes in Fe I-XXIII")
+print("AtomDB lists no Fe K line of Fe I-XIX at any temperature, and the Fe K lines it lists for Fe XX-XXIV are mostly")
+print("dielectronic satellites (the rule attributes them to the recombining ion): the check below compares AtomDB's")
+print("Fe K line emissivity of Fe XXII-XXIV with the photons of dielectronic recombination through the 1s core from")
+print("CHIANTI's fits (K-shell terms, E_i > 3 keV, of fe_23-fe_25.drparams: alpha = T^-3/2 sum c_i exp(-E_i/T)).")
+print("So inner-shell excitation and ionisation of the ions themselves -- the Fe K source of an ionising plasma --")
+print("is missing for Fe I-XXIII. Estimate at kT = 5 keV (not added to the model):")
+print("(a) K-shell ionisation of Fe I-XIX, Lotz's formula (Lotz 1968, Z. Phys. 216, 241: S = 6.7e-7 a q kT^-3/2 E1(x)/x")
+print("    cm^3 s^-1, a = 4.5e-14 cm^2 eV^2, q = 2, x = I_K/kT, kT in eV) with I_K = 7.7 keV (1s binding of L-shell iron,")
+print("    between neutral iron's 7.11 keV K edge and Fe XXIV's 8.68 keV 1s threshold in CHIANTI's fe_24.diparams;")
+print("    7.4-8.0 keV changes the rate by +14% / -12%), times the Kalpha yield 1/(1 + 1.53) = 0.40 (Mendoza et al. 2004,")
+print("    A&A 414, 377: KLL Auger / Kalpha widths = 1.53 +- 0.06 for Fe X-XVII; ions with M-shell electrons have")
+print("    further Auger channels, so (a) is an upper estimate at tau <= 3e9); lines at 6.40-6.50 keV;")
+print("(b) 1s-2p excitation of Fe XVIII-XXIII (1 ... 6 vacancies in 2p), per vacancy from Fe XXIV (six): its Fe K line")
+print("    emissivity minus the dielectronic photons above, where positive, extrapolated to 5 keV with the excitation")
+print("    form; median and range over the temperatures where f(Fe XXIV) >= 0.05. Lines at 6.5-6.65 keV.")
+print("Fluxes relative to apec's Fe K line flux at 5 keV; 'represented': the Fe K line flux nei has (section 7).")
+print()
 from scipy.special import exp1  # noqa: E402
 A_FE = ANGR[Z_FE]
+KELVIN_PER_KEV = 1 / K_B
+
+
+def k_core_dr(ion):
+    """K-shell terms of CHIANTI's dielectronic fit for Fe ion `ion` (spectroscopic) recombining: [(E [K], c)]."""
+    path = os.path.join(DATA, "atomic-rates", "chianti-v10.1", "fe", f"fe_{ion}", f"fe_{ion}.drparams")
+    lines = open(path).read().split("\n")
+    e = [float(x) for x in lines[1].split()[2:]]
+    c = [float(x) for x in lines[2].split()[2:]]
+    return [(ei, ci) for ei, ci in zip(e, c) if ei > 3.0 * KELVIN_PER_KEV and ci > 0]
+
+
+def fe_k_emissivity(t, ion):
+    L = COMPACT.lines[t]
+    m = (L["Z"] == Z_FE) & (L["ion"] == ion) & (L["E"] > 6.3) & (L["E"] < 7.1)
+    return float(L["eps"][m].sum())
+
+
+print("AtomDB Fe K line emissivity of Fe XXII-XXIV against dielectronic photons through the 1s core (CHIANTI):")
+print(f"{'kT [keV]':>9} " + " ".join(f"{'Fe ' + str(i) + ' share':>14}" for i in (22, 23, 24)))
+x24 = []
+for t in range(len(COMPACT.kT)):
+    kt = COMPACT.kT[t]
+    if not 1.0 <= kt <= 9.0:
+        continue
+    cells = []
+    for ion in (22, 23, 24):
+        eps = fe_k_emissivity(t, ion)
+        temp = kt * KELVIN_PER_KEV
+        dr = A_FE * RULE.fraction(t, Z_FE, ion) * temp ** -1.5 * sum(ci * np.exp(-ei / temp) for ei, ci in k_core_dr(ion + 1))
+        cells.append(f"{dr / eps:14.2f}" if eps > 0 else f"{'-':>14}")
+        if ion == 24 and eps > dr and RULE.fraction(t, Z_FE, 23) >= 0.05:
+            # inner-shell excitation part per Fe XXIV ion, extrapolated to 5 keV (excitation form, E = 6.6 keV)
+            x = (eps - dr) / RULE.fraction(t, Z_FE, 23) * np.sqrt(kt / 5.0) * np.exp(6.6 / kt - 6.6 / 5.0)
+            x24.append(x)
+    print(f"{kt:9.3f} " + " ".join(cells))
+per_vacancy = np.array(x24) / 6
+print(f"Fe XXIV inner-shell excitation at 5 keV per ion from {len(x24)} temperatures: median {np.median(x24):.2e} "
+      f"(range {min(x24):.2e} - {max(x24):.2e}) photons cm^3 s^-1; per 2p vacancy {np.median(per_vacancy):.2e}.")
 I_K = 7700.0
 kt_ev = KT5 * 1000
-x = I_K / kt_ev
-s_k = 6.7e-7 * 4.5 * 2 * kt_ev ** -1.5 * exp1(x) / x
-s_lo = 6.7e-7 * 4.5 * 2 * kt_ev ** -1.5 * exp1(8000 / kt_ev) / (8000 / kt_ev)
-s_hi = 6.7e-7 * 4.5 * 2 * kt_ev ** -1.5 * exp1(7400 / kt_ev) / (7400 / kt_ev)
+
+
+def lotz(i_k):
+    x_ = i_k / kt_ev
+    return 6.7e-7 * 4.5 * 2 * kt_ev ** -1.5 * exp1(x_) / x_
+
+
+s_k = lotz(I_K)
 OMEGA = 1 / (1 + 1.53)
-# Fe XX's extrapolated Fe K emissivity per ion at 5 keV (bracket-weighted), per 2p vacancy
-kts = COMPACT.kT
-hi_i = int(np.searchsorted(kts, KT5, side="right"))
-lo_i = hi_i - 1
-w5 = (KT5 - kts[lo_i]) / (kts[hi_i] - kts[lo_i])
-q20 = 0.0
-for t, weight in [(lo_i, 1 - w5), (hi_i, w5)]:
-    E_x, Z_x, ion_x, Q_x = SUPPLEMENT[t]
-    m = (Z_x == Z_FE) & (ion_x == 20) & (E_x > 6.3) & (E_x < 7.1)
-    q20 += weight * Q_x[m].sum()
-per_vacancy = q20 / 3
-print(f"K-shell ionisation rate {s_k:.2e} cm^3 s^-1 per ion ({s_lo:.2e} - {s_hi:.2e} for I_K 8.0 - 7.4 keV); Kalpha per")
-print(f"Fe ion {s_k * OMEGA:.2e}; times A_Fe = {A_FE:.3g}: {s_k * OMEGA * A_FE:.2e} photons cm^3 s^-1 per unit population.")
-print(f"Fe XX extrapolated Fe K per ion at 5 keV: {q20:.2e} (per 2p vacancy {per_vacancy:.2e}).")
-print(f"{'tau':>8} {'f(Fe<=XIX)':>11} {'(a) ionis.':>11} {'(b) 1s-2p':>10} {'represented':>12} {'line centroid':>14} {'with (a)+(b)':>13}")
+print(f"K-shell ionisation rate {s_k:.2e} cm^3 s^-1 per ion ({lotz(8000.0):.2e} - {lotz(7400.0):.2e} for I_K 8.0 - 7.4 keV); "
+      f"Kalpha per unit Fe-ion population x A_Fe: {s_k * OMEGA * A_FE:.2e} photons cm^3 s^-1.")
+VACANCIES = {18: 1, 19: 2, 20: 3, 21: 4, 22: 5, 23: 6}   # spectroscopic ion: 2p vacancies of its ground configuration
+print(f"{'tau':>8} {'f(Fe<=XIX)':>11} {'(a) ionis.':>11} {'(b) 1s-2p':>22} {'represented':>12} {'line centroid':>14} {'with (a)+(b)':>13}")
 for tau in TAUS:
     f = NEI5[tau][Z_FE]
     f_low = f[:19].sum()   # Fe I-XIX (charges 0-18)
     ionisation = A_FE * s_k * OMEGA * f_low
-    excitation = per_vacancy * (1 * f[17] + 2 * f[18])
+    vac = sum(n * f[ion - 1] for ion, n in VACANCIES.items())
+    excitation = vac * per_vacancy
     k = nei_lines(KT5, NEI5[tau], EQ5, 6.3, 7.1)
     fek, _, _ = line_summary(k, Z_FE)
     total, _, centroid = line_summary(k)
-    missing = ionisation + excitation
-    with_it = (centroid * total + 6.42 * missing) / (total + missing)
-    print(f"{tau:8.0e} {f_low:11.3f} {ionisation / apec_fek_flux:11.3f} {excitation / apec_fek_flux:10.3f} "
+    exc = np.median(excitation)
+    missing = ionisation + exc
+    # Kalpha of Fe I-XIX near 6.42 keV, 1s-2p lines of Fe XVIII-XXIII near 6.55 keV
+    with_it = (centroid * total + 6.42 * ionisation + 6.55 * exc) / (total + missing) if total + missing > 0 else float("nan")
+    exc_text = f"{exc / apec_fek_flux:.3f} ({excitation.min() / apec_fek_flux:.3f}-{excitation.max() / apec_fek_flux:.3f})"
+    print(f"{tau:8.0e} {f_low:11.3f} {ionisation / apec_fek_flux:11.3f} {exc_text:>22} "
           f"{fek / apec_fek_flux:12.3f} {centroid:14.3f} {with_it:13.3f}")

@@ -24,8 +24,10 @@ import PerseusCore
 ///   equilibrium population at the same kT;
 /// - the lines the table does not list at a bracketing temperature, with per-ion emissivities
 ///   Q extrapolated from where it lists them (`NeiLineExtrapolation`, `NeiSupplementaryLines`),
-///   are added times the ion's population excess max(0, f_NEI − f_eq) (their equilibrium share
-///   is already in AtomDB's pseudo-continuum, which holds the lines it does not list).
+///   are added times the population excess max(0, f_NEI − f_eq) of the ion that drives them —
+///   the emitting ion for collisionally excited lines, the recombining (next) ion for AtomDB's
+///   dielectronic satellites (their equilibrium share is already in AtomDB's pseudo-continuum,
+///   which holds the lines it does not list).
 /// Both populations come from `IonizationSolver` (CHIANTI 10 rates): the exact solution of the
 /// rate equations at constant kT from the neutral state XSPEC's nei assumes
 /// (`InitialIonization.neutral`) for every element from Li on. H and He are not evolved:
@@ -59,12 +61,16 @@ import PerseusCore
 ///    is 50–160× apec's, > 90% of it extrapolated Fe XVII–XIX L lines). But AtomDB lists no
 ///    Fe K line of Fe I–XIX at any temperature (their Kα near 6.40–6.47 keV, from K-shell
 ///    ionisation and, for Fe XVIII–XIX, 1s–2p excitation, is too weak in equilibrium), so nothing
-///    can be extrapolated: at τ = 1e10, 95% of the iron is in such ions. The Fe K band then holds
-///    the extrapolated inner-shell lines of Fe XX–XXII (2% of apec's Fe K line flux at kT = 5 keV,
-///    line centroid 6.51 keV) while the missing Fe XVII–XIX emission, estimated from published
-///    inner-shell ionisation and fluorescence data, is ~12× larger and would put the centroid
-///    near 6.43 keV (section 8). At τ = 3e10 the missing flux is ~14% of the represented Fe K
-///    line flux (line centroid 6.56 keV instead of ~6.55); from 1e11 on, nil.
+///    can be extrapolated: at τ = 1e10, 95% of the iron is in such ions. And the Fe K lines AtomDB
+///    lists for Fe XX–XXIII are mostly dielectronic satellites, driven by the next ion, so the
+///    inner-shell excitation of Fe XVIII–XXIII is missing too. At kT = 5 keV and τ = 1e10 the
+///    Fe K band holds 0.2% of apec's Fe K line flux (line centroid 6.554 keV, 72% of it
+///    extrapolated satellites of Fe XX–XXII), while the missing emission, estimated from
+///    published inner-shell ionisation, fluorescence and excitation data (section 8), is ~0.24 of
+///    apec's — two orders of magnitude more — and would put the centroid near 6.46 keV. At
+///    τ = 3e10 the missing flux (~0.37 of apec's) exceeds the represented one (0.29; centroid
+///    6.589 keV instead of ~6.56); at 1e11 it is ~13% of it (0.24 vs 1.85; 6.650 instead of
+///    ~6.64); at 1e12, 0.3%.
 /// 2. **Per-ion emissivities are only as good as the ratio form and the extrapolation.** The
 ///    tables were computed with AtomDB's ionisation balance, and an ion's tabulated lines include
 ///    emission driven by its neighbours (recombination, inner-shell ionisation); the solver uses
@@ -73,11 +79,11 @@ import PerseusCore
 ///    the ion's peak for kT 0.86–8.6 keV, and within 0.34–4.5 for all ions (5–95%) down to
 ///    fractions of 1e-8; that spread is the uncertainty of an ion's lines out of equilibrium. The
 ///    extrapolation reproduces tabulated per-ion emissivities of Fe XVII–XXV (leave-one-out,
-///    section 5) to a median 1% (5–95%: −22% … +4% for Fe K, −3% … +2% for Fe L) from the next
-///    temperature down, 3% (−22 … +16%, −12 … +7%) from 0.3 dex and 7–8% (−26 … +34%,
-///    −25 … +16%) from 0.5 dex; it omits lines whose temperature behaviour is not collisional
-///    excitation (dielectronic satellites fed by the next ion, recombination-fed lines). The
-///    τ → ∞ limit is unaffected (apec exactly). See `NeiIonScaling` for why large ratios are kept.
+///    section 5) to a median 0% (5–95%: −3% … +3% for Fe K, −2% … +2% for Fe L) from the next
+///    temperature down, 3% (−12 … +14%, −12 … +7%) from 0.3 dex and 7–8% (−24 … +34%,
+///    −23 … +12%) from 0.5 dex; dielectronic satellites follow the recombining ion with the
+///    satellite form, and lines whose temperature behaviour fits neither form (e.g.
+///    recombination cascades) are omitted. The τ → ∞ limit is unaffected (apec exactly). See `NeiIonScaling` for why large ratios are kept.
 /// 3. **Continuum stays the equilibrium one.** The AtomDB 3.0.9 continuum file has element
 ///    totals only (`rmJ` = 0), so free-free, recombination and two-photon continua are those of
 ///    equilibrium at kT for every τ. In 1.8–9 keV the metals give 13–43% of the continuum
