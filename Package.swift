@@ -93,12 +93,15 @@ let package = Package(
         // MARK: Tests (one target per module)
         // PerseusTestSupport locates ../shared/data and runs Python cross-checks; tests only.
         .target(name: "PerseusTestSupport"),
+        .executableTarget(name: "custom-instrument-example", dependencies: ["Perseus"],
+                          path: "Examples/CustomInstrument", exclude: ["microcalorimeter-2ev.yaml"]),
         .testTarget(name: "PerseusCoreTests", dependencies: ["PerseusCore", "PerseusTestSupport"]),
         .testTarget(name: "PerseusHDF5Tests", dependencies: ["PerseusHDF5", "PerseusTestSupport"]),
         .testTarget(name: "PerseusIOTests", dependencies: ["PerseusIO", "PerseusTestSupport"]),
         .testTarget(name: "PerseusPhysicsTests", dependencies: ["PerseusPhysics", "PerseusTestSupport"]),
         .testTarget(name: "PerseusNeuralTests", dependencies: ["PerseusNeural", "PerseusTestSupport"]),
         .testTarget(name: "PerseusInstrumentsTests", dependencies: ["PerseusInstruments", "PerseusTestSupport"]),
+        .testTarget(name: "PerseusCLITests", dependencies: ["perseus", "PerseusTestSupport"]),
         .testTarget(name: "PerseusFitTests", dependencies: ["PerseusFit", "PerseusTestSupport"]),
     ]
 )

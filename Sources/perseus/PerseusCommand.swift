@@ -16,6 +16,7 @@ struct PerseusCommand: ParsableCommand {
             FakeItCommand.self,
             MergeCommand.self,
             ScenariosCommand.self,
+            SimulateCommand.self,
             IonizationCommand.self,
         ]
     )

@@ -34,6 +34,13 @@ public struct Scenario: Sendable {
     public var sourceText: String
     /// Where the scenario came from (file path or `built-in:NAME`), for error messages.
     public var origin: String
+    /// Line of each top-level key in the file (lower-case key → line), for error messages.
+    public var keyLines: [String: Int] = [:]
+
+    /// A `ScenarioError` about the top-level `key`, pointing at its line.
+    public func error(key: String, _ message: String) -> ScenarioError {
+        ScenarioError(origin: origin, line: keyLines[key], key: key, message: message)
+    }
 
     /// Total number of samples over all classes.
     public var sampleCount: Int { classes.reduce(0) { $0 + $1.count } }

@@ -171,7 +171,7 @@ public enum ScenarioParser {
                 }
                 classes.append(parsed)
             }
-            return Scenario(
+            var scenario = Scenario(
                 name: name,
                 description: try values["description"].map { (_, n) throws(ScenarioError) in try string(n, "description") } ?? "",
                 instrument: instrument, responseOverride: override, exposure: exposure, band: band,
@@ -179,6 +179,8 @@ public enum ScenarioParser {
                 background: background, region: region,
                 storeExpected: try values["store_expected"].map { (_, n) throws(ScenarioError) in try boolean(n, "store_expected") } ?? false,
                 seed: seed, classes: classes, sourceText: text, origin: origin)
+            for (key, (keyNode, _)) in values { scenario.keyLines[key] = keyNode.mark?.line }
+            return scenario
         }
 
         func scenarioClass(_ node: Node, key: String) throws(ScenarioError) -> ScenarioClass {

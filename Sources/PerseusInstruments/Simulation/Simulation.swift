@@ -27,6 +27,11 @@ public struct Simulation: Sendable {
     let truthColumnOfParameter: [[Int]]
     /// First global sample index of each class, and the total after the last.
     let classStarts: [Int]
+    /// When prepared through an instrument registry: the instrument, its folder (single-
+    /// spectrum form, for writing responses) and the background counts with their region.
+    public internal(set) var instrument: Instrument?
+    public internal(set) var folder: ResponseFolder?
+    public internal(set) var background: BackgroundCounts?
 
     /// Binds every class of `scenario` on `observer.modelGrid`.
     /// - Throws: `ScenarioError` naming the line and key of the first problem.

@@ -15,12 +15,15 @@ public struct SimulationRunner: Sendable {
 
     /// Progress: samples done and the total for this run.
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+    /// Receives every sample as it is made (from worker threads, in any order), e.g. to write it
+    /// as a PHA file too. An error stops the run like any other.
+    public typealias SampleSink = @Sendable (DatasetSample) throws -> Void
 
     /// Writes the samples of `shard` (1-based index, count; nil for all) to `path`.
     /// - Throws: `ScenarioError`/`SimulationError`/`DatasetError`/`OutputError`; on any error no
     ///   file appears at `path`.
     public func run(to path: String, seed: UInt64, threads: Int = 1, shard: (index: Int, count: Int)? = nil,
-                    overwrite: Bool = false, progress: Progress? = nil) throws -> DatasetSummary {
+                    overwrite: Bool = false, progress: Progress? = nil, sink: SampleSink? = nil) throws -> DatasetSummary {
         let range: Range<Int>
         var datasetShard: DatasetShard?
         if let shard {
@@ -43,7 +46,10 @@ public struct SimulationRunner: Sendable {
             while let start = state.take(block, limit: range.upperBound) {
                 do {
                     let samples = try simulation.samples(start..<min(start + block, range.upperBound), seed: seed, workspace: workspace)
-                    for sample in samples { try writer.submit(sample) }
+                    for sample in samples {
+                        try sink?(sample)
+                        try writer.submit(sample)
+                    }
                     let done = state.finished(samples.count)
                     progress?(done, range.count)
                 } catch {

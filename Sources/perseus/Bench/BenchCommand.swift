@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchPoissonCommand.self,
             BenchDatasetWriteCommand.self,
+            BenchNeuralCommand.self,
             BenchModelsCommand.self,
             BenchRMFCommand.self,
             BenchFoldCommand.self,
