@@ -28,6 +28,12 @@ def _varints(buf, pos, count):
     return out, pos
 
 
+def _planes_u32(buf, pos, count):
+    """uint32 values stored as four byte planes (least significant first)."""
+    planes = np.frombuffer(buf, np.uint8, 4 * count, pos).reshape(4, count)
+    return planes.T.copy().view('<u4').reshape(-1).astype(np.int64)
+
+
 def _planes(buf, pos, count):
     """float32 values stored as four byte planes (least significant first)."""
     planes = np.frombuffer(buf, np.uint8, 4 * count, pos).reshape(4, count)
@@ -40,6 +46,8 @@ class CompactTable:
         if blob[:16] != MAGIC:
             raise ValueError('not a Perseus AtomDB blob')
         version, flags, n_raw, n_packed = struct.unpack_from('<IIQQ', blob, 16)
+        if version not in (1, 2):
+            raise ValueError(f'format version {version}; expected 1 or 2')
         digest = blob[40:72]
         body = blob[72:72 + n_packed]
         if flags & 1:
@@ -59,6 +67,12 @@ class CompactTable:
         ion = np.frombuffer(body, np.uint8, n_lines, p).astype(np.int64); p += n_lines
         first = np.frombuffer(body, np.uint8, n_lines, p).astype(np.int64); p += n_lines
         count = np.frombuffer(body, np.uint8, n_lines, p).astype(np.int64); p += n_lines
+        if version >= 2:
+            upper = _planes_u32(body, p, n_lines); p += 4 * n_lines
+            lower = _planes_u32(body, p, n_lines); p += 4 * n_lines
+        else:
+            upper = lower = np.zeros(n_lines, dtype=np.int64)
+        self.upper, self.lower = upper, lower
         eps = _planes(body, p, n_eps); p += 4 * n_eps
         E = self.kev_angstrom / lam
         off = np.concatenate([[0], np.cumsum(count)])
@@ -68,7 +82,8 @@ class CompactTable:
             e = eps[off[sel] + (t - first[sel])]
             nz = e != 0
             sel = sel[nz]
-            self.lines[t] = dict(E=E[sel], eps=e[nz], Z=Z[sel], ion=ion[sel])
+            # id: the stored line's index, the same transition at every temperature listing it
+            self.lines[t] = dict(E=E[sel], eps=e[nz], Z=Z[sel], ion=ion[sel], id=sel, up=upper[sel], lo=lower[sel])
         (nc,) = struct.unpack_from('<I', body, p); p += 4
         ct = np.frombuffer(body, np.uint8, nc, p); p += nc
         cZ = np.frombuffer(body, np.uint8, nc, p); p += nc

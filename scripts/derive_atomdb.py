@@ -12,7 +12,10 @@ in the Swift decoder):
     family accepts (hard limits 0.008-64 keV; nei up to 79.9 keV). Rows 0..8 (kT < 6e-3 keV) are
     never used.
   * lines: EVERY line with E = 12.3984191/Lambda >= 0.09 keV (Lambda <= 137.8 A) is kept
-    individually, with its element, ion and float32 Lambda and Epsilon exactly as tabulated.
+    individually, with its element, ion, upper and lower level indices (AtomDB's UpperLev,
+    LowerLev; format version 2) and float32 Lambda and Epsilon exactly as tabulated. One stored
+    line is one transition (element, ion, levels, Lambda) with its emissivity at every temperature
+    listing it, which is how `nei` follows a line across temperatures (NeiLineExtrapolation).
     Lines below 0.09 keV (EUV/UV; 73% of the table's rows) are folded, flux-conserving, into
     their element's pseudo-continuum at the same temperature on a 1 eV grid (so the integrated
     flux is exact and each line's flux stays within +-1 eV of its energy); lines below the
@@ -48,7 +51,7 @@ FOLD_STEP = 0.001               # keV: grid onto which lines below the cut are f
 PRUNE_BUDGET = 1e-4             # fraction of the local group spectrum that pruning may remove
 REFERENCE_BIN = 0.001           # keV: bins on which the pruning budget is accounted
 MAGIC = b'PERSEUS-ATOMDB\x00\x00'
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def varint_deltas(bits):
@@ -151,6 +154,8 @@ def main():
     lam_bits = np.array([k[4] for k in keys], dtype=np.uint32)
     line_Z = np.array([k[0] for k in keys], dtype=np.uint8)
     line_ion = np.array([k[1] for k in keys], dtype=np.uint8)
+    line_upper = np.array([k[2] for k in keys], dtype='<u4')
+    line_lower = np.array([k[3] for k in keys], dtype='<u4')
     first = np.zeros(n_lines, dtype=np.uint8)
     count = np.zeros(n_lines, dtype=np.uint8)
     eps_chunks = []
@@ -271,6 +276,7 @@ def main():
     lam_var = varint_deltas(lam_bits)
     body += struct.pack('<I', len(lam_var)) + lam_var
     body += line_Z.tobytes() + line_ion.tobytes() + first.tobytes() + count.tobytes()
+    body += byte_planes(line_upper) + byte_planes(line_lower)
     body += byte_planes(eps_bits.astype('<u4'))
     body += struct.pack('<I', len(curves))
     body += np.array([c[0] for c in curves], dtype=np.uint8).tobytes()

@@ -10,9 +10,10 @@ struct NeiIronKTests {
     /// The counts-weighted mean energy in 6.3–7.1 keV at kT = 5 keV: below apec's at τ = 1e10 and
     /// 1e11 s cm⁻³, and rising towards apec's as τ grows.
     ///
-    /// At τ = 1e10 the shift is the loss of Fe XXV/XXVI (iron is in Fe XV–XX, which AtomDB's
-    /// equilibrium tables hardly list at 5 keV, so the band holds continuum and little iron
-    /// line emission — see `Nei`); at 1e11 it comes from Fe XXIII/XXIV lines near 6.6 keV.
+    /// At τ = 1e10 iron is in Fe XVI–XX: the band holds continuum and weak Fe K lines near
+    /// 6.5–6.6 keV (tabulated Fe XXIII–XXIV lines and the extrapolated dielectronic satellites of
+    /// Fe XX–XXII, driven by Fe XXI–XXIII; Fe XVII–XIX have no Fe K lines in AtomDB — see `Nei`);
+    /// at 1e11 it comes from Fe XXIII/XXIV lines near 6.6 keV.
     @Test func centroidShiftsToLowerEnergyAtLowTau() throws {
         let apec = NeiFixtures.ironKCentroid(try Support.evaluate(NeiFixtures.apec, on: NeiFixtures.sxs, [5, 1, 0, 1]))
         var centroids: [Double] = []

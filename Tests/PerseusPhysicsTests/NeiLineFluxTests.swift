@@ -4,7 +4,8 @@ import PerseusCore
 @testable import PerseusPhysics
 
 /// One bin's line flux computed directly from the table in the test: Σ over the lines in the bin
-/// of (temperature weight × emissivity × f_NEI/f_eq × abundance × norm × 1e14/(1+z)).
+/// of (temperature weight × emissivity × f_NEI/f_eq × abundance × norm × 1e14/(1+z)), plus Σ over
+/// the extrapolated lines in the bin of (weight × emissivity per ion × max(0, f_NEI − f_eq) × …).
 @Suite("nei: line flux of one bin")
 struct NeiLineFluxTests {
     @Test func strongestLineBinMatchesDirectComputation() throws {
@@ -40,6 +41,17 @@ struct NeiLineFluxTests {
                 }
                 let a = metals.contains(element.atomicNumber) ? abundance : 1
                 expected += weight * list.emissivities[j] * a * (ratio - 1) * norm * 1e14 / (1 + z)
+                lines += 1
+            }
+            // The extrapolated lines (per unit ion population) times the population excess.
+            let extra = try #require(NeiFixtures.nei.supplement).records[record]
+            for j in 0..<extra.count where extra.energies[j] > lo && extra.energies[j] <= hi {
+                let element = try ChemicalElement(atomicNumber: Int(extra.elements[j]))
+                let q = Int(extra.ions[j]) - 1
+                let f = try solver.fractions(element: element, kT: kT, tau: tau)[q]
+                let e = try solver.equilibrium(element: element, kT: kT)[q]
+                let a = metals.contains(element.atomicNumber) ? abundance : 1
+                expected += weight * extra.emissivities[j] * a * max(0, f - e) * norm * 1e14 / (1 + z)
                 lines += 1
             }
         }

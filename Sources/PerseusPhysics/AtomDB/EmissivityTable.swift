@@ -30,16 +30,30 @@ public struct EmissivityTable: Sendable {
     /// Lines below this energy [keV] are not listed individually (their flux is in the
     /// pseudo-continuum); 0 for the full tables.
     public let individualLineThreshold: Double
+    /// AtomDB's upper and lower level indices of each transition, indexed by the lines'
+    /// `LineList.transitions` values; empty when the source does not give them.
+    public let transitionLevels: [TransitionLevels]
 
-    /// - Throws: `AtomDBError.inconsistentTable` if the records are empty or kT does not increase.
-    public init(origin: String, records: [TemperatureRecord], individualLineThreshold: Double = 0) throws(AtomDBError) {
+    /// - Throws: `AtomDBError.inconsistentTable` if the records are empty or kT does not increase,
+    ///   or if `transitionLevels` is given but does not cover every line's transition.
+    public init(origin: String, records: [TemperatureRecord], individualLineThreshold: Double = 0,
+                transitionLevels: [TransitionLevels] = []) throws(AtomDBError) {
         guard !records.isEmpty else { throw .inconsistentTable(origin: origin, problem: "no temperatures") }
         for i in 1..<records.count where !(records[i].kT > records[i - 1].kT) {
             throw .inconsistentTable(origin: origin,
                                      problem: "kT does not increase at temperature \(i): \(records[i].kT) after \(records[i - 1].kT) keV")
         }
+        if !transitionLevels.isEmpty {
+            for (t, record) in records.enumerated() {
+                guard record.lines.hasTransitions, record.lines.transitions.allSatisfy({ Int($0) < transitionLevels.count }) else {
+                    throw .inconsistentTable(origin: origin,
+                                             problem: "temperature \(t + 1): a line's transition has no level indices (\(transitionLevels.count) given)")
+                }
+            }
+        }
         self.origin = origin
         self.records = records
+        self.transitionLevels = transitionLevels
         self.temperatures = records.map(\.kT)
         self.individualLineThreshold = individualLineThreshold
     }
@@ -67,6 +81,19 @@ public struct EmissivityTable: Sendable {
             w = (kT - t[low]) / (t[high] - t[low])
         }
         return TemperatureBracket(lower: low, lowerWeight: 1 - w, upper: high, upperWeight: w)
+    }
+}
+
+/// AtomDB's level indices of a transition (`UpperLev`, `LowerLev`; 1 = ground level). AtomDB
+/// 3.0.9 numbers the autoionising levels of its dielectronic-recombination satellite data from
+/// 10000 up.
+public struct TransitionLevels: Sendable, Equatable {
+    public let upper: UInt32
+    public let lower: UInt32
+
+    public init(upper: UInt32, lower: UInt32) {
+        self.upper = upper
+        self.lower = lower
     }
 }
 

@@ -13,15 +13,27 @@ public struct LineList: Sendable, Equatable {
     /// and time divided by n_e n_H, for Anders & Grevesse (1989) abundances and the equilibrium
     /// ion populations at this temperature.
     public let emissivities: [Double]
+    /// An identifier of each line's transition (element, ion, upper and lower level), the same
+    /// for that line at every temperature of the table it comes from, so that a line can be
+    /// followed across temperatures (`NeiLineExtrapolation`); empty when the source gives no
+    /// such identity.
+    public let transitions: [UInt32]
 
     /// Creates a list, sorting the lines by energy (ties keep their order).
-    public init(energies: [Double], elements: [UInt8], ions: [UInt8], emissivities: [Double]) {
+    /// - Parameter transitions: nil, or one identifier per line (see `transitions`).
+    public init(energies: [Double], elements: [UInt8], ions: [UInt8], emissivities: [Double], transitions: [UInt32]? = nil) {
+        precondition(elements.count == energies.count && ions.count == energies.count && emissivities.count == energies.count
+                     && (transitions == nil || transitions!.count == energies.count), "LineList: arrays of different lengths")
         let order = energies.indices.sorted { (energies[$0], $0) < (energies[$1], $1) }
         self.energies = order.map { energies[$0] }
         self.elements = order.map { elements[$0] }
         self.ions = order.map { ions[$0] }
         self.emissivities = order.map { emissivities[$0] }
+        self.transitions = transitions.map { t in order.map { t[$0] } } ?? []
     }
+
+    /// Whether every line carries a transition identifier.
+    public var hasTransitions: Bool { transitions.count == energies.count }
 
     /// Number of lines.
     public var count: Int { energies.count }

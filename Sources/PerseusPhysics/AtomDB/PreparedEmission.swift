@@ -45,9 +45,13 @@ public struct PreparedEmission: Sendable {
     ///   - ionFactors: nil, or a factor per (element, ion) multiplying that ion's lines
     ///     (index (Z − 1)·`ionStride` + ion − 1). Continua are per element in AtomDB 3.0.9 and are
     ///     not affected.
+    ///   - supplement: nil, or further lines per record (`lines[record]`, same units and
+    ///     abundance convention as the table's) with their own per-ion factors (same indexing as
+    ///     `ionFactors`); `nei` adds its extrapolated lines this way (`NeiSupplementaryLines`).
     public func accumulate(_ terms: [(record: Int, weight: Double)], groupMultipliers: UnsafeBufferPointer<Double>,
                            redshift: Double, broadening: LineBroadening = .none,
                            ionFactors: UnsafeBufferPointer<Double>? = nil,
+                           supplement: (lines: [LineList], factors: UnsafeBufferPointer<Double>)? = nil,
                            into output: UnsafeMutableBufferPointer<Double>) {
         let g = emission.grouping.groupCount
         precondition(groupMultipliers.count >= g && output.count == locator.count)
@@ -63,10 +67,19 @@ public struct PreparedEmission: Sendable {
                 }
                 let record = emission.table.records[term.record]
                 if broadening.isActive {
-                    addBroadenedLines(record, elementWeight: elementWeight, s: s, broadening: broadening,
-                                      ionFactors: ionFactors, out: out)
+                    addBroadenedLines(record.lines, kelvin: record.electronTemperature, elementWeight: elementWeight, s: s,
+                                      broadening: broadening, ionFactors: ionFactors, out: out)
                 } else {
                     addLines(record.lines, elementWeight: elementWeight, s: s, ionFactors: ionFactors, out: out)
+                }
+                if let supplement, term.record < supplement.lines.count {
+                    let lines = supplement.lines[term.record]
+                    if broadening.isActive {
+                        addBroadenedLines(lines, kelvin: record.electronTemperature, elementWeight: elementWeight, s: s,
+                                          broadening: broadening, ionFactors: supplement.factors, out: out)
+                    } else {
+                        addLines(lines, elementWeight: elementWeight, s: s, ionFactors: supplement.factors, out: out)
+                    }
                 }
             }
         }
@@ -183,13 +196,13 @@ public struct PreparedEmission: Sendable {
         }}}
     }
 
-    private func addBroadenedLines(_ record: TemperatureRecord, elementWeight: UnsafeMutablePointer<Double>, s: Double,
+    private func addBroadenedLines(_ lines: LineList, kelvin: Double, elementWeight: UnsafeMutablePointer<Double>, s: Double,
                                    broadening: LineBroadening, ionFactors: UnsafeBufferPointer<Double>?,
                                    out: UnsafeMutablePointer<Double>) {
-        let lines = record.lines
+        guard lines.count > 0 else { return }
         var relative = [Double](repeating: 0, count: ChemicalElement.maximumAtomicNumber)
         for z in 1...ChemicalElement.maximumAtomicNumber {
-            relative[z - 1] = broadening.relativeWidth(atomicNumber: z, kelvin: record.electronTemperature)
+            relative[z - 1] = broadening.relativeWidth(atomicNumber: z, kelvin: kelvin)
         }
         let widest = relative.max() ?? 0
         let bins = locator.count

@@ -18,6 +18,11 @@ public struct NeiIonState: Sendable {
     /// Factor on the lines of ion (Z, spectroscopic ion number i = q + 1), at index
     /// (Z − 1) · `PreparedEmission.ionStride` + i − 1; 1 for H, He and elements not evolved.
     public let lineFactors: [Double]
+    /// Factor on the extrapolated lines of each ion (`NeiSupplementaryLines`), same indexing:
+    /// the population excess over equilibrium, max(0, f_NEI − f_eq) — their equilibrium share
+    /// is already in the element's pseudo-continuum, which AtomDB fills with the lines it does
+    /// not list; 0 for H, He and elements not evolved.
+    public let supplementFactors: [Double]
 
     /// - Throws: `IonizationError` for τ negative or not finite, or a solver failure.
     init(modes: IonizationModes, tau: Double, scaling: NeiIonScaling) throws {
@@ -27,6 +32,7 @@ public struct NeiIonState: Sendable {
         try modes.fractions(tau: tau, convention: .rateEquations, into: &fractions)
         var balance = IonFractions(elements: modes.elements)
         var factors = [Double](repeating: 1, count: ChemicalElement.maximumAtomicNumber * PreparedEmission.ionStride)
+        var excess = [Double](repeating: 0, count: ChemicalElement.maximumAtomicNumber * PreparedEmission.ionStride)
         for (j, element) in modes.elements.enumerated() {
             let equilibrium = modes.solutions[j].modes.equilibrium
             let offset = fractions.offsets[j], z = element.atomicNumber
@@ -34,11 +40,13 @@ public struct NeiIonState: Sendable {
                 balance.values[offset + q] = equilibrium[q]
                 factors[(z - 1) * PreparedEmission.ionStride + q] =
                     scaling.factor(nonEquilibrium: fractions.values[offset + q], equilibrium: equilibrium[q])
+                excess[(z - 1) * PreparedEmission.ionStride + q] = max(0, fractions.values[offset + q] - equilibrium[q])
             }
         }
         nonEquilibrium = fractions
         self.equilibrium = balance
         lineFactors = factors
+        supplementFactors = excess
     }
 
     /// The factor on the lines of `element`'s ion of charge `charge` (0 = neutral).

@@ -44,8 +44,12 @@ struct PreparedNei: PreparedComponent {
             var terms = [(record: bracket.lower, weight: scale * bracket.lowerWeight)]
             if bracket.upper != bracket.lower { terms.append((record: bracket.upper, weight: scale * bracket.upperWeight)) }
             state.lineFactors.withUnsafeBufferPointer { factors in
-                emission.accumulate(terms, groupMultipliers: UnsafeBufferPointer(multipliers), redshift: z,
-                                    broadening: component.options.broadening, ionFactors: factors, into: output)
+                state.supplementFactors.withUnsafeBufferPointer { excess in
+                    let supplement = component.supplement.map { (lines: $0.records, factors: excess) }
+                    emission.accumulate(terms, groupMultipliers: UnsafeBufferPointer(multipliers), redshift: z,
+                                        broadening: component.options.broadening, ionFactors: factors,
+                                        supplement: supplement, into: output)
+                }
             }
         }
     }
