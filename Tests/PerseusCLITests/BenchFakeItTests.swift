@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import PerseusTestSupport
 
-/// `perseus bench fakeit --json` on a tiny run: the JSON has its parts, the four Perseus paths
+/// `perseus bench fakeit --json` on a tiny run: the JSON has its parts, the six Perseus paths
 /// give the same spectra, their mean agrees with the expected counts, and — when Sherpa is
 /// importable — Perseus's expected counts agree with Sherpa's channel by channel. No timing is
 /// asserted.
@@ -21,7 +21,7 @@ struct BenchFakeItTests {
 
         let perseus = try #require(object["perseus"] as? [String: Any])
         let paths = try #require(perseus["paths"] as? [[String: Any]])
-        #expect(paths.compactMap { $0["path"] as? String } == ["evaluate_fold_draw", "evaluate_fold_draw_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
+        #expect(paths.compactMap { $0["path"] as? String } == ["evaluate_fold_draw", "evaluate_fold_draw_batched", "evaluate_fold_draw_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
         #expect(paths.allSatisfy { (($0["spectra_per_second"] as? Double) ?? 0) > 0 })
         #expect(perseus["paths_give_identical_counts"] as? Bool == true)
 
@@ -43,7 +43,7 @@ struct BenchFakeItTests {
             #expect(abs(total) <= 0.01)
             #expect(checks["agrees_with_sherpa"] as? Bool == true)
             let speedups = try #require(object["speedup_vs_sherpa"] as? [String: Any])
-            #expect(Set(speedups.keys) == ["evaluate_fold_draw", "evaluate_fold_draw_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
+            #expect(Set(speedups.keys) == ["evaluate_fold_draw", "evaluate_fold_draw_batched", "evaluate_fold_draw_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
         } else {
             #expect(object["sherpa_unavailable"] is String)
         }

@@ -10,15 +10,19 @@ import Perseus
 /// (`Benchmarks/fakeit_sherpa.py`). Sherpa's
 /// `fake_pha` evaluates the model (its components are cached at unchanged parameters), folds it
 /// through the RMF and ARF and draws Poisson counts for all 2000 channels at every call. Perseus
-/// is timed four ways, each producing the same `--spectra` spectra of all 2000 channels from the
+/// is timed six ways, each producing the same `--spectra` spectra of all 2000 channels from the
 /// streams (seed, source counts, spectrum index):
 /// - `evaluate_fold_draw`: per spectrum, evaluate the model (a `ModelEvaluator`, components cached
 ///   at unchanged parameters as in Sherpa), fold it and draw — the same work as `fake_pha`;
-/// - `evaluate_fold_draw_2t`: the same shared between two threads (Sherpa's loop has one);
+/// - `evaluate_fold_draw_batched`: the same work per spectrum (each spectrum evaluated on its own
+///   and drawn from its own stream), but the fold done for blocks of 16 spectra at once by
+///   `BatchFolder`, which streams the matrix once per block instead of once per spectrum;
+/// - `evaluate_fold_draw_2t`: `evaluate_fold_draw` shared between two threads (Sherpa's loop has one);
 /// - `draw_only`: evaluate and fold once (timed), then draw per spectrum — what a user of the
 ///   library does for a fixed model;
 /// - `fakeit_simulate`: `FakeIt.simulate` per spectrum — the library's one-call fakeit, which
-///   compiles the model for the grid, evaluates, folds and allocates its results each call.
+///   compiles the model for the grid, evaluates, folds and allocates its results each call;
+/// - `fakeit_simulate_compiled`: the same with the model compiled once.
 /// Each path and each Sherpa loop is timed `--repeats` times, and the Sherpa peer runs before and
 /// after the Perseus timings; the fastest is reported (the machine may be shared). Checks: Perseus's expected counts against Sherpa's per channel, and the mean of the Perseus
 /// spectra against the expected counts (totals over the noticed channels, and a Pearson χ² test).

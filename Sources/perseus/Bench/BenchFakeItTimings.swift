@@ -2,9 +2,9 @@ import Dispatch
 import Foundation
 import Perseus
 
-/// The Perseus side of `perseus bench fakeit` part A: four ways of producing `spectra` spectra
+/// The Perseus side of `perseus bench fakeit` part A: six ways of producing `spectra` spectra
 /// of all 2000 channels, one thread (`evaluate_fold_draw_2t`: two; see ``BenchFakeItCommand``). Spectrum s is always drawn
-/// from RandomStream(seed, .sourceCounts, s) with the same expected counts, so the four paths
+/// from RandomStream(seed, .sourceCounts, s) with the same expected counts, so the paths
 /// produce the same counts.
 struct FakeItPerseusTimings {
     /// One way of producing the spectra.
@@ -33,7 +33,7 @@ struct FakeItPerseusTimings {
     /// Sum over the spectra of the counts in each channel (from `draw_only`).
     let summedCounts: [Double]
     let spectra: Int
-    /// Whether the four paths produced identical counts.
+    /// Whether all paths produced identical counts.
     let pathsAgree: Bool
 
     /// Times each path `repeats` times and keeps the fastest (wall clock) of them.
@@ -79,6 +79,50 @@ struct FakeItPerseusTimings {
                     try counts.withUnsafeMutableBufferPointer { c in try stream.poisson(means: m, into: c, workspace: workspace) }
                 }
                 add(counts, to: &foldEachTotals)
+            }
+        }
+
+        // As fake_pha, but the fold of a block of spectra in one pass over the matrix: every
+        // spectrum evaluated on its own into its row of the block, the block folded by the
+        // batched folder (the matrix streamed once per block), then every spectrum drawn from its
+        // own stream. Same expected counts (bit-identical on the sparse path), so the same counts.
+        let batchFolder = folder.batched()
+        let block = Self.batchBlock
+        var blockFlux = [Double](repeating: 0, count: block * bins)
+        var blockMeans = [Double](repeating: 0, count: block * channels)
+        let blockExposures = [Double](repeating: exposure, count: block)
+        let foldWorkspace = BatchFoldWorkspace()
+        var batchedTotals = [Double](repeating: 0, count: channels)
+        try timed("evaluate_fold_draw_batched", "per spectrum evaluate and draw as fake_pha; fold \(block) spectra at a time in one pass over the matrix (\(batchFolder.usesBLAS ? "BLAS dgemm" : "channel-major sparse SIMD blocks"))") {
+            batchedTotals = [Double](repeating: 0, count: channels)
+            var first = 0
+            while first < spectra {
+                let lanes = min(block, spectra - first)
+                for s in 0..<lanes {
+                    try evaluator.evaluate(values, into: &flux)
+                    blockFlux.withUnsafeMutableBufferPointer { b in
+                        for i in 0..<bins { b[s * bins + i] = flux[i] }
+                    }
+                }
+                try blockFlux.withUnsafeBufferPointer { f in
+                    try blockExposures.withUnsafeBufferPointer { e in
+                        try blockMeans.withUnsafeMutableBufferPointer { m in
+                            try batchFolder.expectedCounts(photonFluxes: UnsafeBufferPointer(rebasing: f[0..<(lanes * bins)]), spectra: lanes,
+                                                           exposures: UnsafeBufferPointer(rebasing: e[0..<lanes]),
+                                                           into: UnsafeMutableBufferPointer(rebasing: m[0..<(lanes * channels)]), workspace: foldWorkspace)
+                        }
+                    }
+                }
+                for s in 0..<lanes {
+                    var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(first + s))
+                    try blockMeans.withUnsafeBufferPointer { m in
+                        try counts.withUnsafeMutableBufferPointer { c in
+                            try stream.poisson(means: UnsafeBufferPointer(rebasing: m[(s * channels)..<((s + 1) * channels)]), into: c, workspace: workspace)
+                        }
+                    }
+                    add(counts, to: &batchedTotals)
+                }
+                first += lanes
             }
         }
 
@@ -158,8 +202,11 @@ struct FakeItPerseusTimings {
         self.paths = paths
         summedCounts = drawTotals
         pathsAgree = drawTotals == foldEachTotals && drawTotals == simulateTotals && drawTotals == twoThreadTotals
-            && drawTotals == compiledTotals
+            && drawTotals == compiledTotals && drawTotals == batchedTotals
     }
+
+    /// Spectra per fold in `evaluate_fold_draw_batched` (the sparse kernel's widest block).
+    static let batchBlock = 16
 
     static func cpuSeconds(_ clock: clockid_t) -> Double {
         var t = timespec()
