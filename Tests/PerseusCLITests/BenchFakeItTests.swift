@@ -24,6 +24,8 @@ struct BenchFakeItTests {
         #expect(paths.compactMap { $0["path"] as? String } == ["evaluate_fold_draw", "evaluate_fold_draw_batched", "evaluate_fold_draw_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
         #expect(paths.allSatisfy { (($0["spectra_per_second"] as? Double) ?? 0) > 0 })
         #expect(perseus["paths_give_identical_counts"] as? Bool == true)
+        #expect(perseus["batched_fold_method"] as? String == "sparse-blocks")
+        #expect(perseus["batched_expected_counts_bit_identical"] as? Bool == true)
 
         let checks = try #require(object["checks"] as? [String: Any])
         let expected = try #require(checks["perseus_expected_total_counts"] as? Double)

@@ -48,7 +48,7 @@ import Testing
             if !s.isMultiple(of: 2) { assignments += ["LineE=\(2 + 0.3 * Double(s))", "Sigma=0.01", "gaussian.norm=1e-3"] }
             return try! Fixtures.flux(expression, assignments, on: folder.modelGrid)
         }
-        let exposures = (0..<count).map { s in s == 5 ? 0 : 1e3 * Double(s + 1) * 1.37 }
+        let exposures: [Double] = (0..<count).map { (s: Int) -> Double in s == 5 ? 0 : 1370 * Double(s + 1) }
         return (fluxes, exposures)
     }
 
@@ -121,7 +121,7 @@ import Testing
         if let dead = folder.contributes.firstIndex(of: false) {
             fluxes[1][dead] = .infinity
             let out = try Self.fold(batch, fluxes, exposures, 0..<6, workspace: nil)
-            #expect(out.allSatisfy(\.isFinite))
+            #expect(out.allSatisfy { $0.isFinite })
             let single = try folder.expectedCounts(photonFlux: fluxes[1], exposure: exposures[1])
             #expect(out[folder.channelCount..<(2 * folder.channelCount)].elementsEqual(single, by: { $0.bitPattern == $1.bitPattern }))
         }

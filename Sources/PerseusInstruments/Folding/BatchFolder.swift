@@ -8,7 +8,7 @@ import PerseusIO
 /// stored — NuSTAR 52%, Chandra ACIS 81%) the response with its effective area, R[i][c]·A[i], is kept as a
 /// dense Double matrix and the batch is one BLAS matrix product (OpenBLAS `dgemm`):
 /// counts[s][c] = exposure[s] · Σᵢ F[s][i] · R[i][c] A[i]. For a sparse one (the microcalorimeters,
-/// ~1% dense) the matrix is kept channel by channel (`ChannelMajorResponse`) and blocks of up to
+/// ~1% dense) the matrix is kept channel by channel (`ChannelMajorBlocks`) and blocks of up to
 /// 16 spectra are folded in one pass over it, the block's spectra in the lanes of SIMD
 /// accumulators: the matrix is streamed once per block instead of once per spectrum. The sparse
 /// path's counts are bit-identical to `ResponseFolder.expectedCounts` of each spectrum alone, in
@@ -27,7 +27,7 @@ public struct BatchFolder: CountsObserver {
     /// R[i][c]·A[i] [cm²], model bins × channels, row-major (empty when sparse).
     let dense: [Double]
     /// The matrix channel by channel (nil when dense).
-    let channelMajor: ChannelMajorResponse?
+    let channelMajor: ChannelMajorBlocks?
 
     /// Prepares batched folding for `folder`.
     /// - Parameter denseThreshold: fraction of stored elements above which the dense BLAS path is
@@ -41,7 +41,7 @@ public struct BatchFolder: CountsObserver {
         let bins = folder.modelBinCount, channels = folder.channelCount
         let density = Double(folder.storedElementCount) / Double(max(1, bins * channels))
         usesBLAS = density >= denseThreshold
-        guard usesBLAS else { dense = []; channelMajor = ChannelMajorResponse(folder); return }
+        guard usesBLAS else { dense = []; channelMajor = ChannelMajorBlocks(folder); return }
         channelMajor = nil
         var matrix = [Double](repeating: 0, count: bins * channels)
         for row in 0..<bins where folder.contributes[row] {
@@ -169,11 +169,11 @@ extension BatchFolder {
     func foldSparse(flux: UnsafePointer<Double>, spectra: Int, exposure: (Int) -> Double, counts: UnsafeMutablePointer<Double>,
                     workspace: BatchFoldWorkspace?) {
         guard let matrix = channelMajor, spectra > 0 else { return }
-        let scratch = matrix.binCount * ChannelMajorResponse.maximumLanes
+        let scratch = matrix.binCount * ChannelMajorBlocks.maximumLanes
         func run(_ weights: UnsafeMutablePointer<Double>) {
             var first = 0
             while first < spectra {
-                let lanes = min(ChannelMajorResponse.maximumLanes, spectra - first)
+                let lanes = min(ChannelMajorBlocks.maximumLanes, spectra - first)
                 matrix.foldBlock(flux: flux, first: first, lanes: lanes, exposure: exposure, counts: counts, weights: weights)
                 first += lanes
             }
@@ -181,7 +181,9 @@ extension BatchFolder {
         if let workspace {
             run(workspace.weights(capacity: scratch))
         } else {
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, scratch)) { run($0.baseAddress!) }
+            withUnsafeTemporaryAllocation(byteCount: max(1, scratch) * 8, alignment: BatchFoldWorkspace.alignment) {
+                run($0.baseAddress!.bindMemory(to: Double.self, capacity: max(1, scratch)))
+            }
         }
     }
 }
@@ -190,20 +192,25 @@ extension BatchFolder {
 /// largest folder it has served and is then reused without allocating. Not thread-safe: one
 /// workspace per thread.
 public final class BatchFoldWorkspace {
-    private var buffer = UnsafeMutablePointer<Double>.allocate(capacity: 1)
-    private var capacity = 1
+    /// Cache-line alignment of the weights: a block's 16 weights of one bin are two whole lines,
+    /// so no SIMD load straddles two.
+    static let alignment = 64
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity = 16
 
-    public init() {}
+    public init() {
+        buffer = .allocate(byteCount: capacity * 8, alignment: Self.alignment)
+    }
 
     deinit { buffer.deallocate() }
 
     func weights(capacity needed: Int) -> UnsafeMutablePointer<Double> {
         if needed > capacity {
             buffer.deallocate()
-            buffer = .allocate(capacity: needed)
+            buffer = .allocate(byteCount: needed * 8, alignment: Self.alignment)
             capacity = needed
         }
-        return buffer
+        return buffer.bindMemory(to: Double.self, capacity: capacity)
     }
 }
 

@@ -45,7 +45,9 @@ struct FakeItReport {
     var json: [String: Any] {
         var result: [String: Any] = [
             "benchmark": "fakeit", "setup": setupDescription,
-            "perseus": ["paths": perseus.paths.map(\.json), "paths_give_identical_counts": perseus.pathsAgree] as [String: Any],
+            "perseus": ["paths": perseus.paths.map(\.json), "paths_give_identical_counts": perseus.pathsAgree,
+                        "batched_fold_method": perseus.batchedFoldMethod,
+                        "batched_expected_counts_bit_identical": perseus.batchedFoldBitIdentical] as [String: Any],
             "checks": checks.json,
         ]
         switch peer {
@@ -108,6 +110,7 @@ struct FakeItReport {
             print("  sherpa  unavailable: \(reason)")
         }
         print("  perseus paths give identical counts: \(perseus.pathsAgree ? "yes" : "NO")")
+        print("  perseus batched fold (\(perseus.batchedFoldMethod)) expected counts bit-identical to the single fold: \(perseus.batchedFoldBitIdentical ? "yes" : "no")")
         print("Checks over channels \(checks.channels.lowerBound + 1)–\(checks.channels.upperBound) (0.3–10 keV):")
         print(String(format: "  perseus mean total %.2f vs expected %.2f: %+.3f%%; χ² %.1f / %d dof, p = %.3g  → %@",
                      checks.perseusMeanTotal, checks.perseusExpectedTotal, 100 * checks.perseusRelativeDifference,

@@ -35,6 +35,10 @@ struct FakeItPerseusTimings {
     let spectra: Int
     /// Whether all paths produced identical counts.
     let pathsAgree: Bool
+    /// Whether `evaluate_fold_draw_batched`'s expected counts equal the single fold's bit for bit.
+    let batchedFoldBitIdentical: Bool
+    /// The batched folder's method ("sparse-blocks" or "blas-dgemm").
+    let batchedFoldMethod: String
 
     /// Times each path `repeats` times and keeps the fastest (wall clock) of them.
     init(setup: FakeItBenchSetup, spectra: Int, seed: UInt64, repeats: Int) throws {
@@ -125,6 +129,19 @@ struct FakeItPerseusTimings {
                 first += lanes
             }
         }
+
+        // Every spectrum has the same model values, so every row of the last block must equal the
+        // single fold's expected counts (bit for bit on the sparse path).
+        var singleMeans = [Double](repeating: 0, count: channels)
+        try evaluator.evaluate(values, into: &flux)
+        flux.withUnsafeBufferPointer { f in
+            singleMeans.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
+        }
+        let lastBlock = spectra == 0 ? 0 : (spectra - 1) % block + 1
+        batchedFoldBitIdentical = (0..<lastBlock).allSatisfy { s in
+            blockMeans[(s * channels)..<((s + 1) * channels)].elementsEqual(singleMeans) { $0.bitPattern == $1.bitPattern }
+        }
+        batchedFoldMethod = batchFolder.usesBLAS ? "blas-dgemm" : "sparse-blocks"
 
         // The same on two threads, each with its own evaluator, buffers and workspace (spectrum s
         // on thread s mod 2), as `perseus simulate` uses both cores.

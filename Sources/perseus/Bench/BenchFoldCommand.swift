@@ -70,6 +70,14 @@ struct BenchFoldCommand: ParsableCommand {
                 return seconds
             }
             let batchSeconds = try timeBatch(batched)
+            // The sparse blocks promise each spectrum's single-fold counts bit for bit.
+            var bitIdentical: Bool?
+            if !batched.usesBLAS {
+                bitIdentical = try fluxes.indices.allSatisfy { s in
+                    try folder.expectedCounts(photonFlux: fluxes[s], exposure: 1e5)
+                        .elementsEqual(batchOut[(s * channels)..<((s + 1) * channels)]) { $0.bitPattern == $1.bitPattern }
+                }
+            }
             // The other path where both are affordable: the sparse blocks for a dense response
             // (for the choice rule of `BatchFolder`); a dense copy of a sparse one would be huge.
             let sparseSeconds = batched.usesBLAS ? try timeBatch(folder.batched(denseThreshold: .infinity)) : batchSeconds
@@ -83,6 +91,7 @@ struct BenchFoldCommand: ParsableCommand {
                 "sparse_blocks_microseconds_per_spectrum": sparseSeconds / Double(batch) * 1e6,
             ]
             if batched.usesBLAS { result["blas_dgemm_microseconds_per_spectrum"] = batchSeconds / Double(batch) * 1e6 }
+            if let bitIdentical { result["batch_bit_identical_to_single_folds"] = bitIdentical }
             results.append(result)
         }
         if json {
@@ -97,7 +106,8 @@ struct BenchFoldCommand: ParsableCommand {
                              r["single_fold_microseconds"] as! Double, r["batch_size"] as! Int, r["batch_path"] as! String,
                              r["batch_microseconds_per_spectrum"] as! Double, r["batch_spectra_per_second"] as! Double)
                       + ((r["batch_path"] as! String) == "blas-dgemm"
-                         ? String(format: " (sparse-blocks would take %.1f µs)", r["sparse_blocks_microseconds_per_spectrum"] as! Double) : ""))
+                         ? String(format: " (sparse-blocks would take %.1f µs)", r["sparse_blocks_microseconds_per_spectrum"] as! Double) : "")
+                      + ((r["batch_bit_identical_to_single_folds"] as? Bool).map { $0 ? "; bit-identical to single folds" : "; DIFFERS from single folds" } ?? ""))
             }
         }
         if checksum < 0 { print(checksum) }

@@ -1,10 +1,10 @@
 /// A sparse folded response stored channel by channel, for folding a block of spectra in one pass
 /// over the matrix (`BatchFolder`'s sparse path).
 ///
-/// For output channel c the stored elements R[i][c] of the bins i that can contribute are kept as
-/// runs of consecutive model bins, bins ascending; the Float32 values are those of
-/// `ResponseFolder` (the same numbers, reordered). A block of up to `maximumLanes` spectra is
-/// folded with one SIMD accumulator per channel whose lane s holds spectrum s:
+/// For output channel c the stored elements R[i][c] of the bins i that can contribute are kept
+/// with their bin, bins ascending; the Float32 values are those of `ResponseFolder` (the same
+/// numbers, reordered). A block of up to `maximumLanes` spectra is folded with one SIMD
+/// accumulator per channel whose lane s holds spectrum s:
 ///
 ///     counts[s][c] = Σᵢ Double(R[i][c]) · w[s][i],   w[s][i] = F[s][i] · A[i] · exposure[s]
 ///
@@ -14,23 +14,20 @@
 /// bit-identical to its single-spectrum fold, whatever the block it was folded in. (The single
 /// fold skips bins whose weight is 0; here such a bin adds ±0, which leaves every sum unchanged.)
 ///
+/// Speed: one channel's sum is a chain of dependent additions (each waits for the previous
+/// one), so two channels are summed side by side, element by element, to keep twice as many
+/// additions in flight without changing any channel's order.
+///
 /// Immutable and `Sendable`.
-struct ChannelMajorResponse: Sendable {
-    /// A run of consecutive model bins that reach one channel.
-    struct BinRun: Sendable {
-        let bin: Int32
-        let count: Int32
-        let valueOffset: Int32
-    }
-
+struct ChannelMajorBlocks: Sendable {
     /// Widest block folded in one pass over the matrix.
     static let maximumLanes = 16
 
     let binCount: Int
     let channelCount: Int
-    /// Runs of channel c: `runs[channelRunStarts[c] ..< channelRunStarts[c + 1]]`.
-    let channelRunStarts: [Int32]
-    let runs: [BinRun]
+    /// Elements of channel c: `channelStarts[c] ..< channelStarts[c + 1]` of `bins` and `values`.
+    let channelStarts: [Int32]
+    let bins: [Int32]
     let values: [Float]
     /// Model bins that can contribute (weights of the others are never read).
     let contributes: [Bool]
@@ -64,23 +61,10 @@ struct ChannelMajorResponse: Sendable {
                 }
             }
         }
-        var starts: [Int32] = [0]
-        var binRuns: [BinRun] = []
-        starts.reserveCapacity(channels + 1)
-        for c in 0..<channels {
-            var e = perChannel[c]
-            while e < perChannel[c + 1] {
-                let begin = e
-                e += 1
-                while e < perChannel[c + 1], elementBins[e] == elementBins[e - 1] + 1 { e += 1 }
-                binRuns.append(BinRun(bin: elementBins[begin], count: Int32(e - begin), valueOffset: Int32(begin)))
-            }
-            starts.append(Int32(binRuns.count))
-        }
         binCount = bins
         channelCount = channels
-        channelRunStarts = starts
-        runs = binRuns
+        channelStarts = perChannel.map { Int32($0) }
+        self.bins = elementBins
         values = elementValues
         contributes = folder.contributes
         effectiveArea = folder.effectiveArea
@@ -107,43 +91,57 @@ struct ChannelMajorResponse: Sendable {
         let width = Lanes.width
         precondition(lanes >= 1 && lanes <= width)
         let bins = binCount, channels = channelCount
-        // Weights bin-major, the block's spectra side by side (unused lanes 0): w[i·width + s].
-        contributes.withUnsafeBufferPointer { contributes in
-            effectiveArea.withUnsafeBufferPointer { area in
-                for s in 0..<width {
-                    guard s < lanes else {
-                        for i in 0..<bins { weights[i &* width &+ s] = 0 }
-                        continue
-                    }
-                    let e = exposure(first + s)
-                    let f = flux + (first + s) * bins
+        // Weights bin-major, the block's spectra side by side (unused lanes 0): w[i·width + s],
+        // written bin after bin so that the scratch is filled in one sequential sweep.
+        withUnsafeTemporaryAllocation(of: (UnsafePointer<Double>, Double).self, capacity: width) { lane in
+            for s in 0..<lanes { lane[s] = (flux + (first + s) * bins, exposure(first + s)) }
+            contributes.withUnsafeBufferPointer { contributes in
+                effectiveArea.withUnsafeBufferPointer { area in
                     for i in 0..<bins {
-                        // As in `ResponseFolder`: (flux · area) · exposure; bins that cannot contribute are never read.
-                        weights[i &* width &+ s] = contributes[i] ? f[i] * area[i] * e : 0
+                        let row = weights + i &* width
+                        guard contributes[i] else { row.update(repeating: 0, count: width); continue }
+                        // As in `ResponseFolder`: (flux · area) · exposure.
+                        for s in 0..<lanes { row[s] = lane[s].0[i] * area[i] * lane[s].1 }
+                        for s in lanes..<width { row[s] = 0 }
                     }
                 }
             }
         }
-        channelRunStarts.withUnsafeBufferPointer { starts in
-            runs.withUnsafeBufferPointer { runs in
+        channelStarts.withUnsafeBufferPointer { starts in
+            self.bins.withUnsafeBufferPointer { elementBins in
                 values.withUnsafeBufferPointer { values in
-                    guard let runBase = runs.baseAddress, let valueBase = values.baseAddress else {
+                    guard let binBase = elementBins.baseAddress, let valueBase = values.baseAddress else {
                         for s in 0..<lanes { (counts + (first + s) * channels).update(repeating: 0, count: channels) }
                         return
                     }
                     let w = UnsafeRawPointer(weights)
-                    for c in 0..<channels {
-                        var sum = Lanes()
-                        for r in Int(starts[c])..<Int(starts[c &+ 1]) {
-                            let run = runBase[r]
-                            let source = valueBase + Int(run.valueOffset)
-                            let row = Int(run.bin)
-                            for k in 0..<Int(run.count) {
-                                let weight = w.loadUnaligned(fromByteOffset: ((row &+ k) &* width) &* 8, as: Lanes.self)
-                                sum.add(Double(source[k]), times: weight)
-                            }
-                        }
+                    let stride = width &* 8
+                    @inline(__always) func add(_ sum: inout Lanes, _ e: Int) {
+                        sum.add(Double(valueBase[e]), times: w.loadUnaligned(fromByteOffset: Int(binBase[e]) &* stride, as: Lanes.self))
+                    }
+                    @inline(__always) func store(_ sum: Lanes, _ c: Int) {
                         for s in 0..<lanes { counts[(first &+ s) &* channels &+ c] = sum[s] }
+                    }
+                    var c = 0
+                    while c + 1 < channels {
+                        // Channels c and c + 1 side by side, each in its own order.
+                        let a0 = Int(starts[c]), b0 = Int(starts[c &+ 1]), end = Int(starts[c &+ 2])
+                        let together = min(b0 &- a0, end &- b0)
+                        var a = Lanes(), b = Lanes()
+                        for j in 0..<together {
+                            add(&a, a0 &+ j)
+                            add(&b, b0 &+ j)
+                        }
+                        for e in (a0 &+ together)..<b0 { add(&a, e) }
+                        for e in (b0 &+ together)..<end { add(&b, e) }
+                        store(a, c)
+                        store(b, c &+ 1)
+                        c &+= 2
+                    }
+                    if c < channels {
+                        var a = Lanes()
+                        for e in Int(starts[c])..<Int(starts[c &+ 1]) { add(&a, e) }
+                        store(a, c)
                     }
                 }
             }
