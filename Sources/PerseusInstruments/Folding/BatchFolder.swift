@@ -31,11 +31,12 @@ public struct BatchFolder: CountsObserver {
 
     /// Prepares batched folding for `folder`.
     /// - Parameter denseThreshold: fraction of stored elements above which the dense BLAS path is
-    ///   used. The default, 0.5, is where the two paths cost about the same on `perseus bench
-    ///   fold` (haswell build, one thread): dgemm goes through all bins × channels at about twice
-    ///   the rate per element at which the sparse blocks go through the stored ones (NuSTAR, 52%:
-    ///   dgemm 155 µs vs sparse blocks 162 µs per spectrum; Chandra ACIS-I, 81%: 19.5 vs 30 µs; a
-    ///   2000 × 2000 Gaussian RMF with 10% stored: the sparse blocks ~4× faster).
+    ///   used. The default, 0.5, is about where the two paths cost the same on `perseus bench
+    ///   fold` (haswell build, one thread, shared machine): dgemm goes through all bins × channels
+    ///   at roughly twice the rate per element at which the sparse blocks go through the stored
+    ///   ones (NuSTAR, 52% stored: dgemm 144–147 µs vs sparse blocks 136–143 µs per spectrum;
+    ///   Chandra ACIS-I, 81%: 19–20 vs 24 µs; a 2000 × 2000 Gaussian RMF with 10% stored would
+    ///   cost dgemm ~150 µs against ~20 µs for the sparse blocks).
     public init(_ folder: ResponseFolder, denseThreshold: Double = 0.5) {
         self.folder = folder
         let bins = folder.modelBinCount, channels = folder.channelCount

@@ -102,10 +102,11 @@ struct FakeItPerseusTimings {
             var first = 0
             while first < spectra {
                 let lanes = min(block, spectra - first)
-                for s in 0..<lanes {
-                    try evaluator.evaluate(values, into: &flux)
-                    blockFlux.withUnsafeMutableBufferPointer { b in
-                        for i in 0..<bins { b[s * bins + i] = flux[i] }
+                try values.withUnsafeBufferPointer { v in
+                    try blockFlux.withUnsafeMutableBufferPointer { b in
+                        for s in 0..<lanes {
+                            try evaluator.evaluate(v, into: UnsafeMutableBufferPointer(rebasing: b[(s * bins)..<((s + 1) * bins)]))
+                        }
                     }
                 }
                 try blockFlux.withUnsafeBufferPointer { f in
