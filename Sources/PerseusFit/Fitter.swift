@@ -193,6 +193,7 @@ public struct Fitter: Sendable {
         }
         if fallback { warnings.append(.usedFallback(method)) }
         if engine.convergedNonSmooth { warnings.append(.nonSmoothMinimum) }
+        if engine.convergedFlat { warnings.append(.flatMinimum) }
         let modelCounts = Array(UnsafeBufferPointer(start: engine.workspace.current.pointer, count: data.count))
         let dof = data.count - n
         var probability: Double?

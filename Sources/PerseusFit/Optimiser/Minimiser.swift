@@ -83,9 +83,16 @@ final class Minimiser<Model: CountsModel> {
     var lastFailure: EvaluationFailure?
     /// Per free parameter, after a run: left out because on a limit, or because insensitive.
     var pegged: [Bool]
-    /// Set when the last run converged by XSPEC's test alone at a point where the statistic is
-    /// not smooth (see ``levenbergMarquardt(_:statistic:)``).
+    /// Set when the last run converged by XSPEC's test alone at a point where the statistic has
+    /// a kink, found by ``kinkedParameter(_:statistic:)`` (see ``levenbergMarquardt(_:statistic:)``).
     var convergedNonSmooth = false
+    /// Set when the last run stopped in a flat valley: XSPEC's test met, no kink in evidence, and
+    /// the statistic fell by at most the critical delta over the last ``flatWindow`` fresh
+    /// iterations (see ``levenbergMarquardt(_:statistic:)``).
+    var convergedFlat = false
+    /// Fresh iterations over which a stalled statistic must have fallen by at most the critical
+    /// delta for the valley to count as flat.
+    static var flatWindow: Int { 10 }
     var insensitive: [Bool]
     /// Free parameters that took part in the last step computation.
     var active: [Int]
@@ -390,7 +397,10 @@ final class Minimiser<Model: CountsModel> {
         /// βᵀα⁻¹β at the previous iteration with a fresh Jacobian (for the convergence rate).
         var previousRemaining = Double.nan
         var stalledIterations = 0
+        /// The statistic at each iteration with a fresh Jacobian (for the flatness test).
+        var freshStatistics: [Double] = []
         convergedNonSmooth = false
+        convergedFlat = false
         while iteration < options.maximumIterations {
             if needJacobian {
                 computeJacobian(x)
@@ -421,17 +431,32 @@ final class Minimiser<Model: CountsModel> {
             // Σ (1 − d/m) ∂²m/∂θ²), typically by a factor 10⁻³–10⁻² per iteration near the minimum.
             let rate = fresh && previousRemaining.isFinite && previousRemaining > 0 ? remaining / previousRemaining : .nan
             if fresh { previousRemaining = remaining }
-            // A non-smooth minimum (the model's derivative jumps there, e.g. at one of apec's
-            // tabulated temperatures, between which spectra are interpolated linearly): the
-            // statistic changes by less than XSPEC's critical delta per iteration while the
-            // decrease the quadratic model predicts does not shrink, as it would near a smooth
-            // minimum. Three such iterations in a row meet XSPEC's own convergence test; the
-            // result is flagged (its curvature errors are indicative).
+            if fresh { freshStatistics.append(statistic) }
+            // A stall: the statistic changes by less than XSPEC's critical delta per iteration
+            // while the decrease the quadratic model predicts does not shrink, as it would near a
+            // smooth minimum. Two things do that. (1) A kink at a minimum (the model's derivative
+            // jumps there, e.g. at one of apec's tabulated temperatures, between which spectra are
+            // interpolated linearly): after three such iterations in a row the point is probed
+            // (``kinkedParameter(_:statistic:)``), and if the statistic has a kink there the fit
+            // has met XSPEC's own test and is flagged (its curvature errors are indicative).
+            // (2) A long, flat, curved valley of a poorly constrained combination of parameters,
+            // along which the iteration crawls: with no kink in evidence the iteration goes on; if
+            // the statistic then falls by no more than the critical delta over the last
+            // ``flatWindow`` fresh iterations, it is flat to that tolerance along the valley and the
+            // fit stops there, flagged (``FitWarning/flatMinimum``).
             if fresh && rate.isFinite {
                 stalledIterations = (lastDelta <= options.criticalDelta && rate > 0.5) ? stalledIterations + 1 : 0
                 if stalledIterations >= 3 {
-                    convergedNonSmooth = true
-                    return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic is not smooth here)")
+                    stalledIterations = 0
+                    if kinkedParameter(x, statistic: statistic) != nil {
+                        convergedNonSmooth = true
+                        return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic has a kink here)")
+                    }
+                    let window = Self.flatWindow
+                    if freshStatistics.count > window && freshStatistics[freshStatistics.count - 1 - window] - statistic <= options.criticalDelta {
+                        convergedFlat = true
+                        return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic is flat along a valley)")
+                    }
                 }
             }
             var accepted = false
@@ -500,11 +525,11 @@ final class Minimiser<Model: CountsModel> {
                 if remaining <= max(options.criticalDelta, options.remainingDecreaseTolerance) {
                     return MinimiserOutcome(converged: true, reason: "converged (no representable improvement)")
                 }
-                if lastDelta <= options.criticalDelta {
-                    // XSPEC's test is met and no step, however short, lowers the statistic: a
-                    // point where the statistic is not smooth (see above).
+                if lastDelta <= options.criticalDelta && kinkedParameter(x, statistic: statistic) != nil {
+                    // XSPEC's test is met, no step, however short, lowers the statistic, and the
+                    // statistic has a kink here (see above).
                     convergedNonSmooth = true
-                    return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic is not smooth here)")
+                    return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic has a kink here)")
                 }
                 return MinimiserOutcome(converged: false, reason: "no step lowers the statistic (λ = \(lambda))")
             }

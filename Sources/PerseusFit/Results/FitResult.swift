@@ -14,13 +14,21 @@ public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
     /// Levenberg–Marquardt alone did not converge; the result came from a fallback.
     case usedFallback(FitMethod)
     /// The fit met XSPEC's convergence test (the statistic changed by less than the critical
-    /// delta per iteration) at a point where the statistic is not smooth — e.g. a temperature at
-    /// one of apec's tabulated values, between which spectra are interpolated linearly — so the
-    /// quadratic model behind the stricter test does not hold. The minimum is approximate: near a
-    /// kink the statistic can creep down by less than the critical delta per iteration for a while,
-    /// so the point returned may lie a few tenths above the true minimum in the statistic (inside
-    /// its Δstat = 1 region); curvature errors are indicative.
+    /// delta per iteration) at a point where the statistic has a kink — a jump in its derivative
+    /// along one parameter, measured there (e.g. a temperature at one of apec's tabulated values,
+    /// between which spectra are interpolated linearly) — so the quadratic model behind the
+    /// stricter test does not hold. The minimum is approximate: near a kink the statistic can
+    /// creep down by less than the critical delta per iteration for a while, so the point
+    /// returned may lie a few tenths above the true minimum in the statistic (inside its
+    /// Δstat = 1 region); curvature errors are indicative.
     case nonSmoothMinimum
+    /// The fit met XSPEC's convergence test in a flat valley: the statistic is smooth there (no
+    /// kink was found) but Levenberg–Marquardt crawled along a curved valley of poorly
+    /// constrained parameters, lowering the statistic by at most the critical delta over its last
+    /// 10 iterations in all. The statistic is flat to that tolerance along the valley, so where
+    /// on it the point lies is poorly determined, and the curvature errors, which describe the
+    /// statistic only near the point, are unreliable; use confidence intervals (profiles).
+    case flatMinimum
 
     public var description: String {
         switch self {
@@ -33,7 +41,9 @@ public enum FitWarning: Sendable, Equatable, CustomStringConvertible {
         case let .usedFallback(method):
             return "Levenberg–Marquardt stalled; converged with \(method)"
         case .nonSmoothMinimum:
-            return "the statistic is not smooth at the best fit (e.g. kT at a tabulated apec temperature): converged by XSPEC's test only; the minimum and curvature errors are approximate"
+            return "the statistic has a kink at the best fit (e.g. kT at a tabulated apec temperature): converged by XSPEC's test only; the minimum and curvature errors are approximate"
+        case .flatMinimum:
+            return "the statistic is flat (to the critical delta) along a valley of poorly constrained parameters at the best fit: converged by XSPEC's test only; the position along the valley and the curvature errors are unreliable (use confidence intervals)"
         }
     }
 }

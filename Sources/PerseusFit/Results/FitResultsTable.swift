@@ -70,7 +70,7 @@ public struct FitResultsTable: Sendable, Equatable {
     public private(set) var sampleIndex: [Int] = []
     public private(set) var label: [Int] = []
     /// ``FitStatus/number`` (0 converged, 1 at a limit, 2 some errors undefined, 3 non-smooth
-    /// minimum, ≥ 10 failed).
+    /// minimum, 4 flat valley, ≥ 10 failed).
     public private(set) var status: [Int] = []
     /// ``FitStatus/code``.
     public private(set) var statusText: [String] = []
