@@ -525,11 +525,17 @@ final class Minimiser<Model: CountsModel> {
                 if remaining <= max(options.criticalDelta, options.remainingDecreaseTolerance) {
                     return MinimiserOutcome(converged: true, reason: "converged (no representable improvement)")
                 }
-                if lastDelta <= options.criticalDelta && kinkedParameter(x, statistic: statistic) != nil {
-                    // XSPEC's test is met, no step, however short, lowers the statistic, and the
-                    // statistic has a kink here (see above).
-                    convergedNonSmooth = true
-                    return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic has a kink here)")
+                if lastDelta <= options.criticalDelta {
+                    // XSPEC's test is met (the last accepted step changed the statistic by less
+                    // than the critical delta) and no step, however short, lowers it further.
+                    // With a kink in evidence the point is flagged (see above); otherwise the
+                    // quadratic model's predicted decrease is beyond what the finite-difference
+                    // derivatives resolve, and the fit has converged as XSPEC defines it.
+                    if kinkedParameter(x, statistic: statistic) != nil {
+                        convergedNonSmooth = true
+                        return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; the statistic has a kink here)")
+                    }
+                    return MinimiserOutcome(converged: true, reason: "converged (XSPEC's test; no step lowers the statistic further)")
                 }
                 return MinimiserOutcome(converged: false, reason: "no step lowers the statistic (λ = \(lambda))")
             }
