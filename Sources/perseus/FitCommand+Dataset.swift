@@ -42,11 +42,13 @@ extension FitCommand {
 
         let failed = table.failureCount
         let atLimit = table.status.filter { $0 == 1 }.count, undefined = table.status.filter { $0 == 2 }.count
+        let nonSmooth = table.status.filter { $0 == 3 }.count, flat = table.status.filter { $0 == 4 }.count
         let failures = table.failuresByCode.map { "\($0.code) \($0.count)" }.joined(separator: ", ")
         if json {
             try CommandLineOutput.printJSON([
                 "dataset": path, "out": outPath, "samples": table.count, "converged": table.count - failed,
-                "converged_at_limit": atLimit, "converged_undefined_errors": undefined, "failed": failed,
+                "converged_at_limit": atLimit, "converged_undefined_errors": undefined,
+                "converged_non_smooth": nonSmooth, "converged_flat": flat, "failed": failed,
                 "failures": Dictionary(uniqueKeysWithValues: table.failuresByCode.map { ($0.code, $0.count) }),
                 "seconds": seconds, "fits_per_second": Double(table.count) / max(seconds, 1e-9), "threads": threadCount,
             ] as [String: Any])
@@ -54,7 +56,10 @@ extension FitCommand {
             print(String(format: "Fitted %d spectra of %@ in %.1f s (%.3g fits/s, %d threads).", table.count, path, seconds,
                          Double(table.count) / max(seconds, 1e-9), threadCount))
             var line = "Converged: \(table.count - failed)"
-            if atLimit > 0 || undefined > 0 { line += " (\(atLimit) with a parameter at a limit, \(undefined) with some errors undefined)" }
+            let notes = [(atLimit, "with a parameter at a limit"), (undefined, "with some errors undefined"),
+                         (nonSmooth, "at a kink of the statistic"), (flat, "in a flat valley")]
+                .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+            if !notes.isEmpty { line += " (" + notes.joined(separator: ", ") + ")" }
             line += "; failed: \(failed)" + (failed > 0 ? " (\(failures); rows kept with NaN values)" : "") + "."
             print(line)
             print("Results: \(outPath)")
