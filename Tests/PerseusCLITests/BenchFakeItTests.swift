@@ -21,7 +21,7 @@ struct BenchFakeItTests {
 
         let perseus = try #require(object["perseus"] as? [String: Any])
         let paths = try #require(perseus["paths"] as? [[String: Any]])
-        #expect(paths.compactMap { $0["path"] as? String } == ["evaluate_fold_draw", "evaluate_fold_draw_batched", "evaluate_fold_draw_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
+        #expect(paths.compactMap { $0["path"] as? String } == ["evaluate_fold_draw", "evaluate_fold_draw_batched", "evaluate_fold_draw_2t", "evaluate_fold_draw_batched_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
         #expect(paths.allSatisfy { (($0["spectra_per_second"] as? Double) ?? 0) > 0 })
         #expect(perseus["paths_give_identical_counts"] as? Bool == true)
         #expect(perseus["batched_fold_method"] as? String == "sparse-blocks")
@@ -45,7 +45,7 @@ struct BenchFakeItTests {
             #expect(abs(total) <= 0.01)
             #expect(checks["agrees_with_sherpa"] as? Bool == true)
             let speedups = try #require(object["speedup_vs_sherpa"] as? [String: Any])
-            #expect(Set(speedups.keys) == ["evaluate_fold_draw", "evaluate_fold_draw_batched", "evaluate_fold_draw_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
+            #expect(Set(speedups.keys) == ["evaluate_fold_draw", "evaluate_fold_draw_batched", "evaluate_fold_draw_2t", "evaluate_fold_draw_batched_2t", "draw_only", "fakeit_simulate", "fakeit_simulate_compiled"])
         } else {
             #expect(object["sherpa_unavailable"] is String)
         }

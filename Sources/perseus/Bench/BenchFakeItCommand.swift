@@ -18,6 +18,8 @@ import Perseus
 ///   and drawn from its own stream), but the fold done for blocks of 16 spectra at once by
 ///   `BatchFolder`, which streams the matrix once per block instead of once per spectrum;
 /// - `evaluate_fold_draw_2t`: `evaluate_fold_draw` shared between two threads (Sherpa's loop has one);
+/// - `evaluate_fold_draw_batched_2t`: `evaluate_fold_draw_batched` with the blocks shared between two
+///   threads — how `perseus simulate` runs (Sherpa's loop has one thread);
 /// - `draw_only`: evaluate and fold once (timed), then draw per spectrum — what a user of the
 ///   library does for a fixed model;
 /// - `fakeit_simulate`: `FakeIt.simulate` per spectrum — the library's one-call fakeit, which

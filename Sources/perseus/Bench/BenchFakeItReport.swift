@@ -83,11 +83,11 @@ struct FakeItReport {
     }
 
     func printTable() {
-        print("fakeit: \(spectra) spectra, 2000 channels (0.1–12 keV, Gaussian RMF σ = 0.05√E, analytic ARF), wabs*(powerlaw+gaussian), 2.5 ks; 1 thread; fastest of \(repeats)")
+        print("fakeit: \(spectra) spectra, 2000 channels (0.1–12 keV, Gaussian RMF σ = 0.05√E, analytic ARF), wabs*(powerlaw+gaussian), 2.5 ks; 1 thread (paths ending _2t: 2; Sherpa: 1); fastest of \(repeats)")
         print(String(format: "  expected counts: %.1f in all channels, %.1f in 0.3–10 keV", perseus.expected.reduce(0, +), checks.perseusExpectedTotal))
         let rates = sherpaRates
         for path in perseus.paths {
-            var line = "  perseus " + path.key.padding(toLength: 26, withPad: " ", startingAt: 0)
+            var line = "  perseus " + path.key.padding(toLength: 30, withPad: " ", startingAt: 0)
             line += String(format: " %9.0f spectra/s  (%7.1f µs each; CPU %9.0f /s)", path.spectraPerSecond, path.wallSeconds / Double(spectra) * 1e6, path.cpuSpectraPerSecond)
             if let rates {
                 let ratio = path.spectraPerSecond / rates.wall
@@ -100,10 +100,10 @@ struct FakeItReport {
         switch peer {
         case let .measured(object):
             if let rates {
-                print(String(format: "  sherpa  ui.fake_pha                %9.0f spectra/s  (%7.1f µs each; CPU %9.0f /s)  Sherpa %@, caching %@",
+                print(String(format: "  sherpa  ui.fake_pha                    %9.0f spectra/s  (%7.1f µs each; CPU %9.0f /s)  Sherpa %@, caching %@",
                              rates.wall, 1e6 / rates.wall, rates.cpu, "\(object["sherpa_version"] ?? "?")",
                              (object["model_caching"] as? Bool).map { $0 ? "on" : "off" } ?? "?"))
-                print(String(format: "  sherpa  astro.fake.fake_pha        %9.0f spectra/s  (lower level, no session; for reference)", rates.lowLevelWall))
+                print(String(format: "  sherpa  astro.fake.fake_pha            %9.0f spectra/s  (lower level, no session; for reference)", rates.lowLevelWall))
                 print("          each fake_pha call evaluates the model (components cached at unchanged parameters), folds through RMF×ARF and draws all 2000 channels")
             }
         case let .unavailable(reason):

@@ -177,6 +177,56 @@ struct FakeItPerseusTimings {
         if let failure = perThread.failure { throw BenchFailure(message: "evaluate_fold_draw_2t: \(failure)") }
         let twoThreadTotals = perThread.sum()
 
+        // The batched path on two threads, as `perseus simulate` runs: blocks of spectra dealt out
+        // to the threads (block b on thread b mod 2), each thread with its own evaluator, buffers
+        // and fold workspace; every spectrum drawn from its own stream, so the same counts.
+        let batchedPerThread = ThreadTotals(threads: 2, channels: channels)
+        timed("evaluate_fold_draw_batched_2t", "as evaluate_fold_draw_batched, blocks shared between 2 threads", threads: 2) {
+            DispatchQueue.concurrentPerform(iterations: 2) { thread in
+                var evaluator = compiled.makeEvaluator()
+                var blockFlux = [Double](repeating: 0, count: block * bins)
+                var blockMeans = [Double](repeating: 0, count: block * channels)
+                var counts = [Double](repeating: 0, count: channels)
+                var totals = [Double](repeating: 0, count: channels)
+                let workspace = PoissonWorkspace(), foldWorkspace = BatchFoldWorkspace()
+                do {
+                    for first in stride(from: thread * block, to: spectra, by: 2 * block) {
+                        let lanes = min(block, spectra - first)
+                        try values.withUnsafeBufferPointer { v in
+                            try blockFlux.withUnsafeMutableBufferPointer { b in
+                                for s in 0..<lanes {
+                                    try evaluator.evaluate(v, into: UnsafeMutableBufferPointer(rebasing: b[(s * bins)..<((s + 1) * bins)]))
+                                }
+                            }
+                        }
+                        try blockFlux.withUnsafeBufferPointer { f in
+                            try blockExposures.withUnsafeBufferPointer { e in
+                                try blockMeans.withUnsafeMutableBufferPointer { m in
+                                    try batchFolder.expectedCounts(photonFluxes: UnsafeBufferPointer(rebasing: f[0..<(lanes * bins)]), spectra: lanes,
+                                                                   exposures: UnsafeBufferPointer(rebasing: e[0..<lanes]),
+                                                                   into: UnsafeMutableBufferPointer(rebasing: m[0..<(lanes * channels)]), workspace: foldWorkspace)
+                                }
+                            }
+                        }
+                        for s in 0..<lanes {
+                            var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(first + s))
+                            try blockMeans.withUnsafeBufferPointer { m in
+                                try counts.withUnsafeMutableBufferPointer { c in
+                                    try stream.poisson(means: UnsafeBufferPointer(rebasing: m[(s * channels)..<((s + 1) * channels)]), into: c, workspace: workspace)
+                                }
+                            }
+                            for c in 0..<channels { totals[c] += counts[c] }
+                        }
+                    }
+                    batchedPerThread.store(totals, thread: thread)
+                } catch {
+                    batchedPerThread.fail("\(error)")
+                }
+            }
+        }
+        if let failure = batchedPerThread.failure { throw BenchFailure(message: "evaluate_fold_draw_batched_2t: \(failure)") }
+        let batchedTwoThreadTotals = batchedPerThread.sum()
+
         // A fixed model: evaluate and fold once, then only draw.
         var drawTotals = [Double](repeating: 0, count: channels)
         try timed("draw_only", "evaluate and fold once, then per spectrum draw Poisson") {
@@ -220,7 +270,7 @@ struct FakeItPerseusTimings {
         self.paths = paths
         summedCounts = drawTotals
         pathsAgree = drawTotals == foldEachTotals && drawTotals == simulateTotals && drawTotals == twoThreadTotals
-            && drawTotals == compiledTotals && drawTotals == batchedTotals
+            && drawTotals == compiledTotals && drawTotals == batchedTotals && drawTotals == batchedTwoThreadTotals
     }
 
     /// Spectra per fold in `evaluate_fold_draw_batched` (the sparse kernel's widest block).
