@@ -69,67 +69,33 @@ struct FakeItPerseusTimings {
             for c in totals.indices { totals[c] += counts[c] }
         }
 
-        // Like Sherpa's fake_pha: evaluate, fold and draw for every spectrum.
-        var foldEachTotals = [Double](repeating: 0, count: channels)
-        try timed("evaluate_fold_draw", "per spectrum: evaluate the model, fold through RMF×ARF×exposure, draw Poisson (as fake_pha)") {
-            foldEachTotals = [Double](repeating: 0, count: channels)
-            for s in 0..<spectra {
-                try evaluator.evaluate(values, into: &flux)
-                flux.withUnsafeBufferPointer { f in
-                    means.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
-                }
-                var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(s))
-                try means.withUnsafeBufferPointer { m in
-                    try counts.withUnsafeMutableBufferPointer { c in try stream.poisson(means: m, into: c, workspace: workspace) }
-                }
-                add(counts, to: &foldEachTotals)
-            }
+        let compiled = try model.compiled(for: folder.modelGrid)
+        let batchFolder = folder.batched()
+        let block = Self.batchBlock
+        let makeWorker: @Sendable () -> FakeItWorker = {
+            FakeItWorker(compiled: compiled, values: values, folder: folder, batchFolder: batchFolder,
+                         exposure: exposure, seed: seed, block: block)
         }
+        var worker = makeWorker()
+
+        // Like Sherpa's fake_pha: evaluate, fold and draw for every spectrum.
+        try timed("evaluate_fold_draw", "per spectrum: evaluate the model, fold through RMF×ARF×exposure, draw Poisson (as fake_pha)") {
+            worker.reset()
+            for s in 0..<spectra { try worker.simulate(spectrum: s) }
+        }
+        let foldEachTotals = worker.totals
 
         // As fake_pha, but the fold of a block of spectra in one pass over the matrix: every
         // spectrum evaluated on its own into its row of the block, the block folded by the
         // batched folder (the matrix streamed once per block), then every spectrum drawn from its
         // own stream. Same expected counts (bit-identical on the sparse path), so the same counts.
-        let batchFolder = folder.batched()
-        let block = Self.batchBlock
-        var blockFlux = [Double](repeating: 0, count: block * bins)
-        var blockMeans = [Double](repeating: 0, count: block * channels)
-        let blockExposures = [Double](repeating: exposure, count: block)
-        let foldWorkspace = BatchFoldWorkspace()
-        var batchedTotals = [Double](repeating: 0, count: channels)
         try timed("evaluate_fold_draw_batched", "per spectrum evaluate and draw as fake_pha; fold \(block) spectra at a time in one pass over the matrix (\(batchFolder.usesBLAS ? "BLAS dgemm" : "channel-major sparse SIMD blocks"))") {
-            batchedTotals = [Double](repeating: 0, count: channels)
-            var first = 0
-            while first < spectra {
-                let lanes = min(block, spectra - first)
-                try values.withUnsafeBufferPointer { v in
-                    try blockFlux.withUnsafeMutableBufferPointer { b in
-                        for s in 0..<lanes {
-                            try evaluator.evaluate(v, into: UnsafeMutableBufferPointer(rebasing: b[(s * bins)..<((s + 1) * bins)]))
-                        }
-                    }
-                }
-                try blockFlux.withUnsafeBufferPointer { f in
-                    try blockExposures.withUnsafeBufferPointer { e in
-                        try blockMeans.withUnsafeMutableBufferPointer { m in
-                            try batchFolder.expectedCounts(photonFluxes: UnsafeBufferPointer(rebasing: f[0..<(lanes * bins)]), spectra: lanes,
-                                                           exposures: UnsafeBufferPointer(rebasing: e[0..<lanes]),
-                                                           into: UnsafeMutableBufferPointer(rebasing: m[0..<(lanes * channels)]), workspace: foldWorkspace)
-                        }
-                    }
-                }
-                for s in 0..<lanes {
-                    var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(first + s))
-                    try blockMeans.withUnsafeBufferPointer { m in
-                        try counts.withUnsafeMutableBufferPointer { c in
-                            try stream.poisson(means: UnsafeBufferPointer(rebasing: m[(s * channels)..<((s + 1) * channels)]), into: c, workspace: workspace)
-                        }
-                    }
-                    add(counts, to: &batchedTotals)
-                }
-                first += lanes
+            worker.reset()
+            for first in stride(from: 0, to: spectra, by: block) {
+                try worker.simulate(block: first, lanes: min(block, spectra - first))
             }
         }
+        let batchedTotals = worker.totals
 
         // Every spectrum has the same model values, so every row of the last block must equal the
         // single fold's expected counts (bit for bit on the sparse path).
@@ -140,92 +106,26 @@ struct FakeItPerseusTimings {
         }
         let lastBlock = spectra == 0 ? 0 : (spectra - 1) % block + 1
         batchedFoldBitIdentical = (0..<lastBlock).allSatisfy { s in
-            blockMeans[(s * channels)..<((s + 1) * channels)].elementsEqual(singleMeans) { $0.bitPattern == $1.bitPattern }
+            worker.blockMeans[(s * channels)..<((s + 1) * channels)].elementsEqual(singleMeans) { $0.bitPattern == $1.bitPattern }
         }
         batchedFoldMethod = batchFolder.usesBLAS ? "blas-dgemm" : "sparse-blocks"
 
-        // The same on two threads, each with its own evaluator, buffers and workspace (spectrum s
-        // on thread s mod 2), as `perseus simulate` uses both cores.
-        let compiled = try model.compiled(for: folder.modelGrid)
-        let perThread = ThreadTotals(threads: 2, channels: channels)
-        timed("evaluate_fold_draw_2t", "as evaluate_fold_draw, spectra shared between 2 threads", threads: 2) {
-            DispatchQueue.concurrentPerform(iterations: 2) { thread in
-                var evaluator = compiled.makeEvaluator()
-                var flux = [Double](repeating: 0, count: bins)
-                var means = [Double](repeating: 0, count: channels)
-                var counts = [Double](repeating: 0, count: channels)
-                var totals = [Double](repeating: 0, count: channels)
-                let workspace = PoissonWorkspace()
-                do {
-                    for s in stride(from: thread, to: spectra, by: 2) {
-                        try evaluator.evaluate(values, into: &flux)
-                        flux.withUnsafeBufferPointer { f in
-                            means.withUnsafeMutableBufferPointer { m in folder.expectedCounts(photonFlux: f, exposure: exposure, into: m) }
-                        }
-                        var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(s))
-                        try means.withUnsafeBufferPointer { m in
-                            try counts.withUnsafeMutableBufferPointer { c in try stream.poisson(means: m, into: c, workspace: workspace) }
-                        }
-                        for c in 0..<channels { totals[c] += counts[c] }
-                    }
-                    perThread.store(totals, thread: thread)
-                } catch {
-                    perThread.fail("\(error)")
+        // The same two paths on two threads, each with its own worker, as `perseus simulate` uses
+        // both cores: spectrum s on thread s mod 2, or block b on thread b mod 2.
+        var twoThreadTotals: [Double] = []
+        try timed("evaluate_fold_draw_2t", "as evaluate_fold_draw, spectra shared between 2 threads", threads: 2) {
+            twoThreadTotals = try Self.onTwoThreads("evaluate_fold_draw_2t", channels: channels, makeWorker) { worker, thread in
+                for s in stride(from: thread, to: spectra, by: 2) { try worker.simulate(spectrum: s) }
+            }
+        }
+        var batchedTwoThreadTotals: [Double] = []
+        try timed("evaluate_fold_draw_batched_2t", "as evaluate_fold_draw_batched, blocks shared between 2 threads", threads: 2) {
+            batchedTwoThreadTotals = try Self.onTwoThreads("evaluate_fold_draw_batched_2t", channels: channels, makeWorker) { worker, thread in
+                for first in stride(from: thread * block, to: spectra, by: 2 * block) {
+                    try worker.simulate(block: first, lanes: min(block, spectra - first))
                 }
             }
         }
-        if let failure = perThread.failure { throw BenchFailure(message: "evaluate_fold_draw_2t: \(failure)") }
-        let twoThreadTotals = perThread.sum()
-
-        // The batched path on two threads, as `perseus simulate` runs: blocks of spectra dealt out
-        // to the threads (block b on thread b mod 2), each thread with its own evaluator, buffers
-        // and fold workspace; every spectrum drawn from its own stream, so the same counts.
-        let batchedPerThread = ThreadTotals(threads: 2, channels: channels)
-        timed("evaluate_fold_draw_batched_2t", "as evaluate_fold_draw_batched, blocks shared between 2 threads", threads: 2) {
-            DispatchQueue.concurrentPerform(iterations: 2) { thread in
-                var evaluator = compiled.makeEvaluator()
-                var blockFlux = [Double](repeating: 0, count: block * bins)
-                var blockMeans = [Double](repeating: 0, count: block * channels)
-                var counts = [Double](repeating: 0, count: channels)
-                var totals = [Double](repeating: 0, count: channels)
-                let workspace = PoissonWorkspace(), foldWorkspace = BatchFoldWorkspace()
-                do {
-                    for first in stride(from: thread * block, to: spectra, by: 2 * block) {
-                        let lanes = min(block, spectra - first)
-                        try values.withUnsafeBufferPointer { v in
-                            try blockFlux.withUnsafeMutableBufferPointer { b in
-                                for s in 0..<lanes {
-                                    try evaluator.evaluate(v, into: UnsafeMutableBufferPointer(rebasing: b[(s * bins)..<((s + 1) * bins)]))
-                                }
-                            }
-                        }
-                        try blockFlux.withUnsafeBufferPointer { f in
-                            try blockExposures.withUnsafeBufferPointer { e in
-                                try blockMeans.withUnsafeMutableBufferPointer { m in
-                                    try batchFolder.expectedCounts(photonFluxes: UnsafeBufferPointer(rebasing: f[0..<(lanes * bins)]), spectra: lanes,
-                                                                   exposures: UnsafeBufferPointer(rebasing: e[0..<lanes]),
-                                                                   into: UnsafeMutableBufferPointer(rebasing: m[0..<(lanes * channels)]), workspace: foldWorkspace)
-                                }
-                            }
-                        }
-                        for s in 0..<lanes {
-                            var stream = RandomStream(seed: seed, purpose: .sourceCounts, index: UInt64(first + s))
-                            try blockMeans.withUnsafeBufferPointer { m in
-                                try counts.withUnsafeMutableBufferPointer { c in
-                                    try stream.poisson(means: UnsafeBufferPointer(rebasing: m[(s * channels)..<((s + 1) * channels)]), into: c, workspace: workspace)
-                                }
-                            }
-                            for c in 0..<channels { totals[c] += counts[c] }
-                        }
-                    }
-                    batchedPerThread.store(totals, thread: thread)
-                } catch {
-                    batchedPerThread.fail("\(error)")
-                }
-            }
-        }
-        if let failure = batchedPerThread.failure { throw BenchFailure(message: "evaluate_fold_draw_batched_2t: \(failure)") }
-        let batchedTwoThreadTotals = batchedPerThread.sum()
 
         // A fixed model: evaluate and fold once, then only draw.
         var drawTotals = [Double](repeating: 0, count: channels)
@@ -275,6 +175,24 @@ struct FakeItPerseusTimings {
 
     /// Spectra per fold in `evaluate_fold_draw_batched` (the sparse kernel's widest block).
     static let batchBlock = 16
+
+    /// Runs `body(worker, thread)` on two threads, each with its own worker from `makeWorker`,
+    /// and returns the sum of their totals.
+    static func onTwoThreads(_ label: String, channels: Int, _ makeWorker: @Sendable () -> FakeItWorker,
+                             _ body: @Sendable (inout FakeItWorker, Int) throws -> Void) throws -> [Double] {
+        let perThread = ThreadTotals(threads: 2, channels: channels)
+        DispatchQueue.concurrentPerform(iterations: 2) { thread in
+            var worker = makeWorker()
+            do {
+                try body(&worker, thread)
+                perThread.store(worker.totals, thread: thread)
+            } catch {
+                perThread.fail("\(error)")
+            }
+        }
+        if let failure = perThread.failure { throw BenchFailure(message: "\(label): \(failure)") }
+        return perThread.sum()
+    }
 
     static func cpuSeconds(_ clock: clockid_t) -> Double {
         var t = timespec()

@@ -82,7 +82,7 @@ struct BenchFitLin2024 {
                 evaluations += result.modelEvaluations
             }
         }
-        let single = try BenchFitCommand.bestThreadCPU(of: repeats) {
+        let single = BenchFitCommand.bestThreadCPU(of: repeats) {
             for (i, problem) in problems.enumerated() {
                 _ = try? Fitter().fit(problem, model: &model, workspace: workspace, sampleIndex: UInt64(i))
             }
